@@ -1,0 +1,1 @@
+"""valuechain: CRM and SCM for e-commerce in one modular Django monolith."""

@@ -1,0 +1,1 @@
+"""CRM contexts (built by later issues)."""

@@ -1,0 +1,1 @@
+"""INTELLIGENCE contexts (built by later issues)."""

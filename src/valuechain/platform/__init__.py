@@ -1,0 +1,1 @@
+"""Shared kernel: tenancy, identity, audit, events, jobs, API, web shell, money, numbering."""

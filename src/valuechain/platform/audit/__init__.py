@@ -1,0 +1,1 @@
+"""Audit trail: who changed which field of which record, when, through which channel."""

@@ -1,0 +1,1 @@
+"""Events: the transactional outbox, in-process handlers and webhooks."""

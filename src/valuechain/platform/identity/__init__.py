@@ -1,0 +1,1 @@
+"""Identity and access: roles, permissions, API tokens, login security."""

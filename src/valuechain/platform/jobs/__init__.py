@@ -1,0 +1,1 @@
+"""Background jobs: the queue (Huey) and tenant-aware task helpers."""

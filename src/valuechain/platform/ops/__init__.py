@@ -1,0 +1,1 @@
+"""Operations: health, backup and restore, demo data."""

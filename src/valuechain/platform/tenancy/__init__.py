@@ -1,0 +1,1 @@
+"""Tenancy: tenants, memberships, the tenant-owned base model and the scoping mechanism."""

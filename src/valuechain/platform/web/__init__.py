@@ -1,0 +1,1 @@
+"""Web shell: base layout, navigation, global search, area pages."""

@@ -1,0 +1,1 @@
+"""PORTAL contexts (built by later issues)."""

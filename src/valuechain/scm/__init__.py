@@ -1,0 +1,1 @@
+"""SCM contexts (built by later issues)."""

@@ -1,0 +1,17 @@
+"""URL configuration: pages per context, the API, the scoped Django admin and the health check."""
+
+from django.urls import include, path
+
+from valuechain.api import api
+from valuechain.platform.web.admin_site import admin_site
+
+urlpatterns = [
+    path("", include("valuechain.platform.web.urls")),
+    path("", include("valuechain.platform.identity.urls")),
+    path("", include("valuechain.platform.audit.urls")),
+    path("", include("valuechain.platform.events.urls")),
+    path("", include("valuechain.platform.urls")),
+    path("", include("valuechain.platform.ops.urls")),
+    path("django-admin/", admin_site.urls),
+    path("api/v1/", api.urls),
+]
