@@ -1,5 +1,7 @@
-"""Pages of this context."""
+"""Operations endpoints: the health check (no sign-in, no tenant)."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from valuechain.platform.ops import views
+
+urlpatterns = [path("healthz", views.healthz, name="healthz")]

@@ -1,0 +1,1 @@
+"""`valuechain demo`, `serve`, `backup` and `restore`."""

@@ -1,0 +1,1 @@
+"""`valuechain tenant` and `valuechain user`."""
