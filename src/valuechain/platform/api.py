@@ -3,21 +3,25 @@
 Every 4xx answers ``{"code", "message", "details"}``. Every router belongs to an area
 (crm, scm, intelligence, admin); its operations need ``area:read`` for GET and
 ``area:write`` for anything else, checked in the authentication step so no route can
-forget it. Lists take ``limit``, ``offset`` and ``sort`` and answer a ``Page``.
+forget it. Lists take ``limit``, ``offset``, ``sort`` and a FilterSchema and answer a
+``Page`` (see docs/api.md). POSTs honour ``Idempotency-Key`` (platform/idempotency.py).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from http import HTTPStatus
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from ninja import Field, NinjaAPI, Router, Schema
+from ninja import Field, FilterSchema, NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.openapi.schema import OpenAPISchema
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
 from valuechain.platform.errors import DomainError
@@ -40,6 +44,27 @@ def error_response(
     return JsonResponse(error_body(code, message, details), status=status)
 
 
+class ErrorOut(Schema):
+    """The error shape, for OpenAPI: a stable code, a message for people, and details."""
+
+    code: str = Field(..., examples=["validation_error"])
+    message: str
+    details: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Context: 'field' for the input at fault, 'errors' for validation errors.",
+    )
+
+
+ERROR_RESPONSES: dict[int, type[Schema]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+}
+
+
 class Forbidden(Exception):
     """The principal is known but lacks the permission the operation needs."""
 
@@ -48,8 +73,10 @@ class Forbidden(Exception):
         self.needed = needed
 
 
-def _check_area(request: HttpRequest, area: str) -> None:
+def _check_area(request: HttpRequest, area: str | None) -> None:
     """Raise Forbidden unless the request's permissions allow the method in the area."""
+    if area is None:  # member routes (e.g. /me): any active member may call them
+        return
     level = "read" if request.method in SAFE_METHODS else "write"
     permissions: frozenset[str] = getattr(request, "permissions", frozenset())
     if not allows(permissions, area, level):
@@ -59,7 +86,7 @@ def _check_area(request: HttpRequest, area: str) -> None:
 class TokenAuth(HttpBearer):
     """``Authorization: Bearer vc_…``: an API token scoped to areas, for one membership."""
 
-    def __init__(self, area: str) -> None:
+    def __init__(self, area: str | None) -> None:
         self.area = area
         super().__init__()
 
@@ -90,7 +117,7 @@ class SessionAuth(APIKeyCookie):
 
     param_name = "sessionid"
 
-    def __init__(self, area: str) -> None:
+    def __init__(self, area: str | None) -> None:
         self.area = area
         super().__init__(csrf=True)
 
@@ -114,6 +141,11 @@ def area_auth(area: str) -> list[Any]:
 def area_router(area: str, **kwargs: Any) -> Router:
     """A router whose every operation needs a signed-in member with the area's permission."""
     return Router(auth=area_auth(area), **kwargs)
+
+
+def member_router(**kwargs: Any) -> Router:
+    """A router whose operations need only a signed-in member (token or session), no area."""
+    return Router(auth=[TokenAuth(None), SessionAuth(None)], **kwargs)
 
 
 # --- lists ------------------------------------------------------------------------------
@@ -165,8 +197,15 @@ def paginate(
     *,
     sortable: Sequence[str],
     default_sort: Sequence[str] = ("-pk",),
+    filters: FilterSchema | None = None,
 ) -> dict[str, Any]:
-    """Sort and slice a queryset into the Page shape; a unique tiebreaker keeps pages stable."""
+    """Filter, sort and slice a queryset into the Page shape; pk breaks ties for stable pages.
+
+    ``filters`` is the operation's ``Query[SomeFilterSchema]`` (Ninja's FilterSchema with
+    ``FilterLookup`` annotations); fields left out of the query string filter nothing.
+    """
+    if filters is not None:
+        queryset = filters.filter(queryset)
     ordering = [*order_by_param(params.sort, sortable, default_sort), "pk"]
     queryset = queryset.order_by(*ordering)
     return {
@@ -204,17 +243,70 @@ def _validation_details(exc: ValidationError) -> dict[str, Any]:
     return {"errors": errors}
 
 
+class DecimalJsonParser(Parser):
+    """JSON bodies with exact numbers: ``1.10`` arrives as Decimal('1.10'), never a float."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        parsed: dict[str, Any] = json.loads(request.body, parse_float=Decimal)
+        return parsed
+
+
+IDEMPOTENCY_HEADER_PARAMETER: dict[str, Any] = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+    "description": (
+        "1-255 printable ASCII characters. A repeat of the same request with the same key "
+        "replays the first response (header `Idempotent-Replayed: true`) instead of running "
+        "again; the same key with a different request is refused with 422 "
+        "`idempotency_key_reused`. Keys are kept at least 24 hours."
+    ),
+}
+
+
+class ValuechainAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI schema documents the Idempotency-Key header on every POST."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for operations in schema.get("paths", {}).values():
+            post = operations.get("post")
+            if post is None:
+                continue
+            parameters = post.setdefault("parameters", [])
+            if not any(p.get("name") == "Idempotency-Key" for p in parameters):
+                parameters.append(dict(IDEMPOTENCY_HEADER_PARAMETER))
+        return schema
+
+
+API_DESCRIPTION = """CRM and SCM for e-commerce.
+
+* **Authentication**: `Authorization: Bearer <token>` (API tokens, scoped to areas) or a
+  browser session (unsafe methods then need the CSRF token).
+* **Errors**: every 4xx answers `{"code", "message", "details"}`; `code` is stable,
+  `details.field` names the input at fault, validation errors list `details.errors`.
+* **Lists**: `limit` (1-500, default 50), `offset`, `sort` (comma-separated fields, `-` for
+  descending; unknown fields give 422 `invalid_sort` with the allowed list) and per-list
+  filters; answers `{items, count, limit, offset}`.
+* **Idempotency**: POST accepts `Idempotency-Key`; a retry with the same key and request
+  replays the first response with `Idempotent-Replayed: true`.
+* **Numbers**: money amounts and rates are decimal strings (`"12.50"`), never floats;
+  JSON numbers in request bodies are read as exact decimals.
+* **Versioning**: this is `/api/v1`; fields are only added within a version.
+"""
+
+
 def build_api(routers: Sequence[tuple[str, Router]]) -> NinjaAPI:
     """Create the /api/v1 instance with the error handlers and the given routers."""
-    api = NinjaAPI(
+    api = ValuechainAPI(
         title="valuechain API",
         version="1",
         urls_namespace="api-v1",
-        description=(
-            "CRM and SCM for e-commerce. Authenticate with `Authorization: Bearer <token>` "
-            "or a browser session. Errors: `{code, message, details}`. Lists: `limit`, "
-            "`offset`, `sort`. POST accepts `Idempotency-Key`."
-        ),
+        description=API_DESCRIPTION,
+        parser=DecimalJsonParser(),
     )
     handlers: list[tuple[type[Exception], Callable[[HttpRequest, Any], HttpResponse]]] = [
         (
