@@ -15,6 +15,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 EMAIL = "admin@alpha.test"
 PASSWORD = "correct horse battery staple"
 AREAS = {"CRM": "/crm/", "SCM": "/scm/", "Intelligence": "/intelligence/", "Admin": "/settings/"}
+STATIC_ASSETS = [
+    "/static/web/app.css",
+    "/static/web/components.css",
+    "/static/web/app.js",
+    "/static/django_htmx/htmx-2.min.js",
+]
 SCREENSHOTS = Path(os.environ.get("VALUECHAIN_SCREENSHOT_DIR", tempfile.gettempdir()))
 
 
@@ -50,7 +56,7 @@ def test_admin_walks_through_the_shell(chromium, live_server, admin_account, pag
     _sign_in(page, base_url)
     assert page.locator("h1").inner_text() == "Welcome, Alex"
     assert page.locator(".tenant-name").inner_text() == "Alpha Retail"
-    for asset in ["/static/web/app.css", "/static/web/app.js", "/static/django_htmx/htmx-2.min.js"]:
+    for asset in STATIC_ASSETS:
         assert watcher.static_status.get(asset) == 200, asset
     assert page.evaluate("typeof window.htmx") == "object"
     assert watcher.take(page) == []
