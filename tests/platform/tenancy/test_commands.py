@@ -232,3 +232,40 @@ def test_user_list_of_unknown_tenant_is_refused(db):
 
 def test_user_list_of_empty_tenant(tenant_a):
     assert run("user", "list", "--tenant", "alpha") == "No members in alpha.\n"
+
+
+@pytest.fixture
+def terminal(monkeypatch):
+    """Pretend a person sits at a terminal and types the queued answers at the prompts."""
+    from valuechain.platform.ops import cli
+    from valuechain.platform.tenancy.management.commands import user as user_command
+
+    answers: list[str] = []
+    monkeypatch.setattr(user_command, "is_interactive", lambda: True)
+    monkeypatch.setattr(cli.getpass, "getpass", lambda prompt: answers.pop(0))
+    return answers
+
+
+def test_user_create_on_a_terminal_asks_twice(tenant_a, terminal):
+    terminal.extend([GOOD_PASSWORD, GOOD_PASSWORD])
+
+    output = run("user", "create", "ana@example.com", "--tenant", "alpha", "--role", "admin")
+
+    assert output == "Created user ana@example.com (Administrator in alpha).\n"
+    assert get_user_model().objects.get(username="ana@example.com").check_password(GOOD_PASSWORD)
+
+
+def test_user_create_on_a_terminal_refuses_different_answers(tenant_a, terminal):
+    terminal.extend([GOOD_PASSWORD, "something-else-entirely"])
+
+    with pytest.raises(CommandError, match=r"^The passwords do not match\.$"):
+        run("user", "create", "ana@example.com", "--tenant", "alpha", "--role", "admin")
+    assert not get_user_model().objects.exists()
+
+
+def test_empty_answer_on_a_terminal_generates_a_password(admin_a, terminal):
+    terminal.append("")
+
+    output = run("user", "set-password", "admin@alpha.test")
+
+    assert output.splitlines()[1].startswith("Generated password: ")
