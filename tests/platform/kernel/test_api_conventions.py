@@ -7,7 +7,9 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from valuechain.platform import fx
 from valuechain.platform.models import FxRate
@@ -209,3 +211,18 @@ def test_openapi_documents_the_idempotency_header_on_posts(client_a):
     assert "Idempotency-Key" not in [p["name"] for p in get.get("parameters", [])]
     assert "Idempotency-Key" in schema["info"]["description"]
     assert json.dumps(schema)  # serialisable
+
+
+def test_list_costs_the_same_queries_for_few_and_many_rows(client_a, tenant_a):
+    def queries_for_list() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client_a.get(URL, {"limit": 500}).status_code == 200
+        return len(captured)
+
+    with tenant_context(tenant_a):
+        fx.record_rate("EUR", "USD", D("1.1"), dt.date(2026, 1, 1))
+    few = queries_for_list()
+    with tenant_context(tenant_a):
+        for day in range(2, 30):
+            fx.record_rate("EUR", "USD", D("1.1"), dt.date(2026, 1, day))
+    assert queries_for_list() == few
