@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 
@@ -10,13 +12,15 @@ from valuechain.platform.tenancy.models import TenantOwned
 currency_code_validator = RegexValidator(r"^[A-Z]{3}$", "Use a 3-letter ISO 4217 code.")
 
 
-class CurrencyField(models.CharField):
-    """An ISO 4217 currency code (upper-case, three letters)."""
+def CurrencyField(**kwargs: Any) -> models.CharField[str, str]:
+    """An ISO 4217 currency code (upper-case, three letters).
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        kwargs.setdefault("max_length", 3)
-        kwargs.setdefault("validators", [currency_code_validator])
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    A configured CharField rather than a subclass, so tools that map field classes (model
+    bakers, serializers, form generators) treat it as the CharField it is.
+    """
+    kwargs.setdefault("max_length", 3)
+    kwargs.setdefault("validators", [currency_code_validator])
+    return models.CharField(**kwargs)
 
 
 class FxRate(TenantOwned):

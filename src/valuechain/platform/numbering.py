@@ -16,7 +16,8 @@ from valuechain.platform.errors import DomainError
 from valuechain.platform.models import DocumentSequence
 from valuechain.platform.tenancy.context import require_tenant_id
 
-KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+# A name, not a number: keys never look like record ids in URLs.
+KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 PREFIX_MAX_LENGTH = 20
 MAX_PADDING = 20
 MAX_VALUE = 10**18  # well inside the bigint column
@@ -38,7 +39,7 @@ def _valid_key(key: str) -> str:
         raise DomainError(
             "invalid_sequence_key",
             "A sequence key is 1-40 lower-case letters, digits, '-' or '_', starting with a "
-            "letter or digit (for example 'so').",
+            "letter (for example 'so').",
             field="key",
         )
     return key

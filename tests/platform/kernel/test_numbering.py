@@ -69,6 +69,7 @@ def test_configure_moves_forward_only(in_tenant_a):
     [
         ({"key": "SO"}, "invalid_sequence_key", "key"),
         ({"key": "-so"}, "invalid_sequence_key", "key"),
+        ({"key": "123"}, "invalid_sequence_key", "key"),
         ({"key": "s" * 41}, "invalid_sequence_key", "key"),
         ({"key": "so", "prefix": "P" * 21}, "invalid_prefix", "prefix"),
         ({"key": "so", "prefix": " SO"}, "invalid_prefix", "prefix"),
