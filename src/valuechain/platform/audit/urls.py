@@ -1,5 +1,7 @@
-"""Pages of this context."""
+"""Pages of the audit trail."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from valuechain.platform.audit import views
+
+urlpatterns = [path("settings/audit/", views.audit_log, name="audit-log")]
