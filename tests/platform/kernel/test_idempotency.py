@@ -285,3 +285,40 @@ def test_concurrent_retries_run_the_request_once(client_a, tenant_a):
     )
     with tenant_context(tenant_a):
         assert DocumentSequence.objects.get(key="so").next_value == 2
+
+
+def _token(membership, name: str, scopes: list[str]) -> str:
+    from valuechain.platform.identity.services import create_token
+
+    with tenant_context(membership.tenant, actor=membership.user):
+        _token, raw = create_token(membership, name, scopes, actor=membership.user)
+    return raw
+
+
+def test_tokens_are_principals_of_their_own(admin_a, tenant_a):
+    first_token = _token(admin_a, "shop", ["admin:write"])
+    second_token = _token(admin_a, "erp", ["admin:write"])
+    path = "/api/v1/sequences/so/next"
+
+    def reserve(raw: str) -> tuple[int, dict, bool]:
+        response = Client().post(
+            path, headers={"Authorization": f"Bearer {raw}", "Idempotency-Key": "same"}
+        )
+        return response.status_code, response.json(), response.has_header("Idempotent-Replayed")
+
+    assert reserve(first_token) == (201, {"key": "so", "number": "SO-000001"}, False)
+    assert reserve(first_token) == (201, {"key": "so", "number": "SO-000001"}, True)
+    assert reserve(second_token) == (201, {"key": "so", "number": "SO-000002"}, False)
+    principals = set(IdempotencyRecord.objects.values_list("principal", flat=True))
+    assert len(principals) == 2
+    assert all(p.startswith("token:") for p in principals)
+
+
+def test_token_without_the_scope_is_not_stored(admin_a, tenant_a):
+    raw = _token(admin_a, "reader", ["admin:read"])
+    response = Client().post(
+        "/api/v1/sequences/so/next",
+        headers={"Authorization": f"Bearer {raw}", "Idempotency-Key": "k"},
+    )
+    assert response.status_code == 403
+    assert not IdempotencyRecord.objects.exists()
