@@ -64,6 +64,8 @@ class PageProblems:
             self.problems.append(f"console error: {message.text} ({message.location})")
 
     def _on_request_failed(self, request: Any) -> None:
+        if request.failure == "net::ERR_ABORTED" and "favicon" in request.url:
+            return  # the browser's own icon fetch, cancelled when a test moves on quickly
         self.problems.append(f"request failed: {request.method} {request.url} {request.failure}")
 
     def _on_response(self, response: Any) -> None:

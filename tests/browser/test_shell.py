@@ -82,9 +82,10 @@ def test_admin_walks_through_the_shell(chromium, live_server, admin_account, pag
     dropdown = page.locator("#search-dropdown")
     dropdown.locator("text=Alex Admin").wait_for()
     assert "admin@alpha.test" in dropdown.inner_text()
-    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")  # closes the list (and clears a search field)
     assert dropdown.inner_html() == ""
     page.fill("#global-search-input", "alex")
+    dropdown.locator("text=Alex Admin").wait_for()
     with page.expect_navigation():
         page.press("#global-search-input", "Enter")
     assert page.url == f"{base_url}/search/?q=alex"
