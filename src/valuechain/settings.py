@@ -143,7 +143,13 @@ def _database(url: str) -> dict[str, object]:
             "init_command",
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
         )
-        config["TEST"] = {"NAME": os.environ.get("VALUECHAIN_SQLITE_TEST_NAME") or None}
+        # A file, not shared-cache memory: there concurrent writers fail at once with
+        # "table is locked" instead of queueing, and the concurrency tests need queueing.
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        config["TEST"] = {
+            "NAME": os.environ.get("VALUECHAIN_SQLITE_TEST_NAME")
+            or str(VAR_DIR / f"test-{worker}.sqlite3")
+        }
     elif engine.endswith("postgresql"):
         config["ENGINE"] = "valuechain.platform.tenancy.pg"
     else:
@@ -181,7 +187,10 @@ else:
 # --- identity and security ------------------------------------------------------------
 AUTH_USER_MODEL = "auth.User"
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Tests keep Argon2 but with the smallest cost, so fixtures do not spend ~1 s per user.
+    "valuechain.platform.identity.hashers.CheapArgon2PasswordHasher"
+    if TESTING
+    else "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -225,6 +234,7 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_SSL_REDIRECT = _env_bool("VALUECHAIN_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
 
 # --- e-mail ---------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.backends.postgresql import base
+from psycopg.pq import TransactionStatus
 
 from valuechain.platform.tenancy.context import current
 
@@ -31,6 +32,10 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def _apply_rls_settings(
         self, execute: Any, sql: str, params: Any, many: bool, context: dict[str, Any]
     ) -> Any:
+        if self.connection.info.transaction_status == TransactionStatus.INERROR:
+            # An aborted transaction refuses set_config too; the statement will fail on its
+            # own, and the rollback that follows forgets the state so it is re-applied.
+            return execute(sql, params, many, context)
         ctx = current()
         wanted = (
             "" if ctx.tenant_id is None else str(ctx.tenant_id),
