@@ -25,8 +25,8 @@ DEFAULT_PADDING = 6
 
 
 def default_prefix(key: str) -> str:
-    """The prefix a new sequence gets when none is given: 'so' -> 'SO-'."""
-    return f"{key.upper()}-"
+    """The prefix a new sequence gets when none is given: 'so' -> 'SO-' (cut to fit the column)."""
+    return f"{key.upper()[: PREFIX_MAX_LENGTH - 1]}-"
 
 
 def format_number(prefix: str, value: int, padding: int) -> str:

@@ -39,6 +39,12 @@ def test_prefix_and_padding_apply_only_on_creation(in_tenant_a):
     assert numbering.next_number("inv", prefix="X-", padding=9) == "INV/002"
 
 
+def test_long_keys_get_a_prefix_that_fits_its_column(in_tenant_a):
+    key = "a" + "b" * 39
+    assert numbering.next_number(key) == "A" + "B" * 18 + "-000001"
+    assert DocumentSequence.objects.get(key=key).prefix == "A" + "B" * 18 + "-"
+
+
 def test_numbers_outgrow_their_padding(in_tenant_a):
     numbering.configure_sequence("t", padding=2, next_value=99)
     assert [numbering.next_number("t") for _ in range(2)] == ["T-99", "T-100"]

@@ -186,7 +186,10 @@ def test_backup_names_carry_a_timestamp_and_never_collide(var_dir):
 
 
 @sqlite_only
-def test_in_memory_database_cannot_be_backed_up(db, var_dir):
+def test_in_memory_database_cannot_be_backed_up(db, var_dir, monkeypatch):
+    from django.db import connection
+
+    monkeypatch.setitem(connection.settings_dict, "NAME", ":memory:")
     with pytest.raises(CommandError, match=r"^The database lives in memory only"):
         call_command("backup", stdout=StringIO())
 

@@ -1,8 +1,6 @@
 """Pages of the shell."""
 
-from django.templatetags.static import static
 from django.urls import path
-from django.views.generic.base import RedirectView
 
 from valuechain.platform.web import views
 
@@ -15,5 +13,5 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("switch-tenant/", views.switch_tenant, name="switch_tenant"),
     # Pages without our layout (Django admin, API docs) make browsers ask for /favicon.ico.
-    path("favicon.ico", RedirectView.as_view(url=static("web/favicon.svg"), permanent=True)),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

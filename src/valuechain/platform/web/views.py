@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -135,3 +136,8 @@ def switch_tenant(request: HttpRequest) -> HttpResponse:
         request.session[SESSION_TENANT_KEY] = chosen.tenant_id
         messages.success(request, f"You are now working in {chosen.tenant.name}.")
     return redirect("home")
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Redirect /favicon.ico to the icon; resolved per request, when static files are ready."""
+    return redirect(static("web/favicon.svg"), permanent=True)

@@ -55,8 +55,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
         super()._rollback()  # type: ignore[misc]
 
     def _savepoint_rollback(self, sid: str) -> None:
-        self._rls_state = None
         super()._savepoint_rollback(sid)  # type: ignore[misc]
+        self._rls_state = None
 
     def _close(self) -> None:
         self._rls_state = None
