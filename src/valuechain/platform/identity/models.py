@@ -40,6 +40,9 @@ class ApiToken(TenantOwned):
         related_name="+",
     )
 
+    # The hash is a credential and last use is noise: neither belongs in the history.
+    audit_exclude = TenantOwned.audit_exclude | {"secret_hash", "last_used_at"}
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [
