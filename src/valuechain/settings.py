@@ -272,7 +272,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"huey": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    # The worker attaches its own handler to "huey"; not propagating avoids printing twice.
+    "loggers": {
+        "huey": {"level": "INFO", "propagate": False},
+        "axes": {"level": "WARNING"},
+    },
 }
 
 STORAGES = {
