@@ -2,30 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from valuechain.platform.events.models import OutboxEvent, WebhookDelivery, WebhookEndpoint
-from valuechain.platform.web.admin_site import TenantOwnedAdmin, admin_site
-
-
-class ReadOnlyAdmin(TenantOwnedAdmin):
-    """Rows written only by the platform: browse, never edit."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from valuechain.platform.web.admin_site import ReadOnlyTenantAdmin, admin_site
 
 
 @admin.register(OutboxEvent, site=admin_site)
-class OutboxEventAdmin(ReadOnlyAdmin):
+class OutboxEventAdmin(ReadOnlyTenantAdmin):
     """The tenant's events and their dispatch state."""
 
     list_display = ("occurred_at", "type", "dispatched_at", "attempts")
@@ -35,7 +19,7 @@ class OutboxEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(WebhookDelivery, site=admin_site)
-class WebhookDeliveryAdmin(ReadOnlyAdmin):
+class WebhookDeliveryAdmin(ReadOnlyTenantAdmin):
     """Every delivery attempt's outcome."""
 
     list_display = ("created_at", "endpoint", "event", "status", "attempts", "response_code")
@@ -44,7 +28,7 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(WebhookEndpoint, site=admin_site)
-class WebhookEndpointAdmin(ReadOnlyAdmin):
+class WebhookEndpointAdmin(ReadOnlyTenantAdmin):
     """Webhook endpoints, read-only: the Webhooks page manages them (checks, secret, events)."""
 
     list_display = ("url", "is_active", "description")

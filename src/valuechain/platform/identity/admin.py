@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from valuechain.platform.identity import services
 from valuechain.platform.identity.models import ApiToken
-from valuechain.platform.web.admin_site import TenantOwnedAdmin, admin_site
+from valuechain.platform.web.admin_site import ReadOnlyTenantAdmin, admin_site
 
 
 @admin.register(ApiToken, site=admin_site)
-class ApiTokenAdmin(TenantOwnedAdmin):
-    """Tokens are issued on the settings page or the CLI; here they can only be revoked."""
+class ApiTokenAdmin(ReadOnlyTenantAdmin):
+    """Tokens are issued where their value can be shown once and revoked, never deleted, so
+    their use stays traceable: here they can only be browsed and revoked."""
 
     list_display = ("name", "display_prefix", "membership", "expires_at", "last_used_at", "status")
     list_select_related = ("membership__user", "membership__tenant")
@@ -33,18 +32,6 @@ class ApiTokenAdmin(TenantOwnedAdmin):
     )
     readonly_fields = fields
     actions = ("revoke_selected",)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        """Tokens are created only where their value can be shown once."""
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        """Every field is read-only."""
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        """Tokens are revoked, never deleted, so their use stays traceable."""
-        return False
 
     @admin.action(description="Revoke selected tokens")
     def revoke_selected(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:

@@ -159,3 +159,16 @@ class TenantOwnedAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._is_tenant_admin(request)
+
+
+class ReadOnlyTenantAdmin(TenantOwnedAdmin):
+    """Rows only the platform writes (logs, trails, credentials): browse, never edit."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

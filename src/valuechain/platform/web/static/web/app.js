@@ -62,10 +62,40 @@
     });
   }
 
+  // Any form with data-confirm="question?" asks before it submits (destructive actions).
+  function setUpConfirmations() {
+    document.addEventListener(
+      "submit",
+      function (event) {
+        var question = event.target.getAttribute && event.target.getAttribute("data-confirm");
+        if (question && !window.confirm(question)) {
+          event.preventDefault();
+          event.stopImmediatePropagation();
+        }
+      },
+      true
+    );
+  }
+
+  // A button with data-copy-target="element-id" copies that element's text (secrets, tokens).
+  function setUpCopyButtons() {
+    document.addEventListener("click", function (event) {
+      var button = event.target.closest && event.target.closest("[data-copy-target]");
+      var source = button && document.getElementById(button.getAttribute("data-copy-target"));
+      if (source && navigator.clipboard) {
+        navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+          button.textContent = "Copied";
+        });
+      }
+    });
+  }
+
   function start() {
     setUpNavToggle();
     setUpPopovers();
     setUpFlashDismiss();
+    setUpConfirmations();
+    setUpCopyButtons();
   }
 
   if (document.readyState === "loading") {
