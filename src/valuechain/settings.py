@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "valuechain.platform.jobs",
     "valuechain.platform.web",
     "valuechain.platform.ops",
+    "valuechain.platform.customfields",
+    "valuechain.crm.customers",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("valuechain.platform.events.urls")),
     path("", include("valuechain.platform.urls")),
     path("", include("valuechain.platform.ops.urls")),
+    path("", include("valuechain.platform.customfields.urls")),
+    path("", include("valuechain.crm.customers.urls")),
     path("django-admin/", admin_site.urls),
     path("api/v1/", api.urls),
 ]

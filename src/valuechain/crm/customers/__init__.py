@@ -1,0 +1,1 @@
+"""Customers: accounts and people, their addresses, contact points, consent and lifecycle."""

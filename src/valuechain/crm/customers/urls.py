@@ -1,0 +1,5 @@
+"""Pages of customers."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,1 @@
+"""Custom fields: tenant-defined extra fields on business records."""

@@ -1,0 +1,5 @@
+"""Pages of custom fields."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
