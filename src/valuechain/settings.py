@@ -267,6 +267,10 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 IDEMPOTENCY_KEY_TTL_HOURS = int(os.environ.get("VALUECHAIN_IDEMPOTENCY_TTL_HOURS", "48"))
 WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("VALUECHAIN_WEBHOOK_MAX_ATTEMPTS", "8"))
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("VALUECHAIN_WEBHOOK_TIMEOUT", "10"))
+# Refuse webhook URLs on private or loopback addresses in production (SSRF), unless allowed.
+WEBHOOK_ALLOW_PRIVATE_NETWORKS = _env_bool(
+    "VALUECHAIN_WEBHOOK_ALLOW_PRIVATE_NETWORKS", default=not PRODUCTION
+)
 BASE_CURRENCY_DEFAULT = "EUR"
 
 LOGGING = {
