@@ -68,7 +68,7 @@ transport_factory: Callable[[], httpx.BaseTransport | None] = default_transport
 
 def _private_networks_allowed() -> bool:
     """Loopback and private addresses are refused in production unless explicitly allowed."""
-    return bool(getattr(settings, "WEBHOOK_ALLOW_PRIVATE_NETWORKS", not settings.PRODUCTION))
+    return bool(settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS)
 
 
 def _is_internal_address(address: str) -> bool:
