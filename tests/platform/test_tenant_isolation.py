@@ -72,6 +72,8 @@ def _seed_tenant_b(tenant_b: Tenant, admin_b: Membership) -> list[models.Model]:
                 values[field.name] = admin_b
             elif target is type(admin_b.user):
                 values[field.name] = admin_b.user
+            elif target is model:
+                continue  # a hierarchy (parent FK to self): B's root record has no parent
             elif field.is_relation and target in order and field.name != "tenant":
                 values[field.name] = make(target)  # type: ignore[arg-type]
             elif field.name not in values and not field.primary_key and not field.unique:
