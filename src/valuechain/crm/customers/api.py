@@ -1,5 +1,268 @@
-"""API routes of customers."""
+"""API routes of customers (crm area): accounts, people, contact points, lifecycle, consent."""
 
-from valuechain.platform.api import area_router
+from __future__ import annotations
 
-router = area_router("crm")
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query
+
+from valuechain.crm.customers import queries, services
+from valuechain.crm.customers.models import (
+    Account,
+    Address,
+    EmailAddress,
+    LifecycleChange,
+    Person,
+    PhoneNumber,
+)
+from valuechain.crm.customers.schemas import (
+    AccountIn,
+    AccountOut,
+    AccountPatch,
+    AddressIn,
+    AddressOut,
+    ConsentIn,
+    ConsentOut,
+    ConsentOverviewOut,
+    EmailIn,
+    EmailOut,
+    LifecycleChangeOut,
+    LifecycleIn,
+    PartyListFilters,
+    PeopleListFilters,
+    PersonIn,
+    PersonOut,
+    PersonPatch,
+    PhoneIn,
+    PhoneOut,
+)
+from valuechain.platform.api import ListParams, Page, area_router, paginate
+
+router = area_router("crm", tags=["customers"])
+
+
+# --- accounts ---------------------------------------------------------------------------
+
+
+@router.get("/accounts", response=Page[AccountOut], summary="List accounts")
+def list_accounts(
+    request: HttpRequest, filters: Query[PartyListFilters], params: Query[ListParams]
+) -> dict[str, Any]:
+    """The tenant's accounts, by name unless sorted otherwise."""
+    return paginate(
+        queries.accounts(filters.as_filters()),
+        params,
+        sortable=queries.ACCOUNT_SORTS,
+        default_sort=("name",),
+    )
+
+
+@router.post("/accounts", response={201: AccountOut}, summary="Create an account")
+def create_account(request: HttpRequest, data: AccountIn) -> tuple[int, Account]:
+    """Add a company, optionally under a parent account."""
+    account = services.create_account(**data.dict())
+    return 201, queries.account(account.pk)
+
+
+@router.get("/accounts/{account_id}", response=AccountOut, summary="Get an account")
+def get_account(request: HttpRequest, account_id: int) -> Account:
+    """One account."""
+    return queries.account(account_id)
+
+
+@router.patch("/accounts/{account_id}", response=AccountOut, summary="Change an account")
+def update_account(request: HttpRequest, account_id: int, data: AccountPatch) -> Account:
+    """Change the given fields; ``parent_id`` may not make the hierarchy a loop."""
+    services.update_account(account_id, **data.dict(exclude_unset=True))
+    return queries.account(account_id)
+
+
+@router.get(
+    "/accounts/{account_id}/children",
+    response=Page[AccountOut],
+    summary="List an account's subsidiaries",
+)
+def list_children(
+    request: HttpRequest, account_id: int, params: Query[ListParams]
+) -> dict[str, Any]:
+    """The accounts directly under this one."""
+    parent = queries.account(account_id)
+    return paginate(
+        queries.children(parent), params, sortable=queries.ACCOUNT_SORTS, default_sort=("name",)
+    )
+
+
+# --- people -----------------------------------------------------------------------------
+
+
+@router.get("/people", response=Page[PersonOut], summary="List people")
+def list_people(
+    request: HttpRequest, filters: Query[PeopleListFilters], params: Query[ListParams]
+) -> dict[str, Any]:
+    """The tenant's people (contacts and consumers), by last name unless sorted otherwise."""
+    return paginate(
+        queries.people(filters.as_filters(account_id=filters.account_id)),
+        params,
+        sortable=queries.PERSON_SORTS,
+        default_sort=("last_name", "first_name"),
+    )
+
+
+@router.post("/people", response={201: PersonOut}, summary="Create a person")
+def create_person(request: HttpRequest, data: PersonIn) -> tuple[int, Person]:
+    """Add a contact of an account, or a customer of their own."""
+    person = services.create_person(**data.dict())
+    return 201, queries.person(person.pk)
+
+
+@router.get("/people/{person_id}", response=PersonOut, summary="Get a person")
+def get_person(request: HttpRequest, person_id: int) -> Person:
+    """One person with their e-mails and phones."""
+    return queries.person(person_id)
+
+
+@router.patch("/people/{person_id}", response=PersonOut, summary="Change a person")
+def update_person(request: HttpRequest, person_id: int, data: PersonPatch) -> Person:
+    """Change the given fields of a person."""
+    services.update_person(person_id, **data.dict(exclude_unset=True))
+    return queries.person(person_id)
+
+
+# --- contact points, addresses, lifecycle (for accounts and people alike) ------------------
+
+
+def _add_email(kind: str, party_id: int, data: EmailIn) -> EmailAddress:
+    return services.add_email(
+        kind, party_id, email=data.email, contact_kind=data.kind, is_primary=data.is_primary
+    )
+
+
+def _add_phone(kind: str, party_id: int, data: PhoneIn) -> PhoneNumber:
+    return services.add_phone(
+        kind,
+        party_id,
+        number=data.number,
+        contact_kind=data.kind,
+        is_primary=data.is_primary,
+        region=data.region,
+    )
+
+
+def _add_address(kind: str, party_id: int, data: AddressIn) -> Address:
+    values = data.dict()
+    return services.add_address(kind, party_id, address_kind=values.pop("kind"), **values)
+
+
+@router.post("/people/{person_id}/emails", response={201: EmailOut}, summary="Add an e-mail")
+def add_person_email(
+    request: HttpRequest, person_id: int, data: EmailIn
+) -> tuple[int, EmailAddress]:
+    """Add an e-mail address to a person (normalised, unique per person)."""
+    return 201, _add_email("person", person_id, data)
+
+
+@router.post("/people/{person_id}/phones", response={201: PhoneOut}, summary="Add a phone")
+def add_person_phone(
+    request: HttpRequest, person_id: int, data: PhoneIn
+) -> tuple[int, PhoneNumber]:
+    """Add a phone number to a person, stored in E.164."""
+    return 201, _add_phone("person", person_id, data)
+
+
+@router.post("/people/{person_id}/addresses", response={201: AddressOut}, summary="Add an address")
+def add_person_address(
+    request: HttpRequest, person_id: int, data: AddressIn
+) -> tuple[int, Address]:
+    """Add a postal address to a person."""
+    return 201, _add_address("person", person_id, data)
+
+
+@router.post(
+    "/accounts/{account_id}/emails", response={201: EmailOut}, summary="Add an account e-mail"
+)
+def add_account_email(
+    request: HttpRequest, account_id: int, data: EmailIn
+) -> tuple[int, EmailAddress]:
+    """Add an e-mail address to an account."""
+    return 201, _add_email("account", account_id, data)
+
+
+@router.post(
+    "/accounts/{account_id}/phones", response={201: PhoneOut}, summary="Add an account phone"
+)
+def add_account_phone(
+    request: HttpRequest, account_id: int, data: PhoneIn
+) -> tuple[int, PhoneNumber]:
+    """Add a phone number to an account."""
+    return 201, _add_phone("account", account_id, data)
+
+
+@router.post(
+    "/accounts/{account_id}/addresses",
+    response={201: AddressOut},
+    summary="Add an account address",
+)
+def add_account_address(
+    request: HttpRequest, account_id: int, data: AddressIn
+) -> tuple[int, Address]:
+    """Add a postal address to an account."""
+    return 201, _add_address("account", account_id, data)
+
+
+@router.post(
+    "/accounts/{account_id}/lifecycle",
+    response={201: LifecycleChangeOut},
+    summary="Move an account to another lifecycle stage",
+)
+def change_account_stage(
+    request: HttpRequest, account_id: int, data: LifecycleIn
+) -> tuple[int, LifecycleChange]:
+    """Record a lifecycle move of an account."""
+    return 201, services.change_lifecycle_stage(
+        "account", account_id, data.stage, changed_at=data.changed_at
+    )
+
+
+@router.post(
+    "/people/{person_id}/lifecycle",
+    response={201: LifecycleChangeOut},
+    summary="Move a person to another lifecycle stage",
+)
+def change_person_stage(
+    request: HttpRequest, person_id: int, data: LifecycleIn
+) -> tuple[int, LifecycleChange]:
+    """Record a lifecycle move of a person."""
+    return 201, services.change_lifecycle_stage(
+        "person", person_id, data.stage, changed_at=data.changed_at
+    )
+
+
+# --- consent ------------------------------------------------------------------------------
+
+
+@router.post("/people/{person_id}/consents", response={201: ConsentOut}, summary="Record consent")
+def record_consent(request: HttpRequest, person_id: int, data: ConsentIn) -> tuple[int, Any]:
+    """Record a yes or no for one channel; the latest record per channel is the current one."""
+    return 201, services.record_consent(person_id, **data.dict())
+
+
+@router.get(
+    "/people/{person_id}/consents", response=ConsentOverviewOut, summary="A person's consent"
+)
+def list_consents(request: HttpRequest, person_id: int) -> dict[str, Any]:
+    """The current consent per channel and every record, newest first."""
+    person = queries.person(person_id)
+    current = queries.current_consents(person)
+    return {
+        "current": [
+            {
+                "channel": channel,
+                "granted": None if record is None else record.granted,
+                "recorded_at": None if record is None else record.recorded_at,
+                "source": "" if record is None else record.source,
+            }
+            for channel, record in current.items()
+        ],
+        "history": list(queries.consent_history(person)),
+    }
