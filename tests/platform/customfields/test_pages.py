@@ -13,6 +13,7 @@ from django.test import Client
 from valuechain.platform.customfields import services
 from valuechain.platform.customfields.forms import (
     add_custom_errors,
+    custom_filter_form_fields,
     custom_form_fields,
     initial_custom_values,
     submitted_custom_values,
@@ -195,3 +196,32 @@ def test_values_template_tag_shows_labels_in_form_order(fields, target, tenant_a
     assert "<dd>1,250.5</dd>" in html and "<dd>No</dd>" in html
     assert "Met &lt;b&gt;twice&lt;/b&gt;" in html
     assert "gone" not in html
+
+
+def test_filter_form_fields_cover_the_filterable_fields(fields, target, tenant_a, client_a):
+    with tenant_context(tenant_a):
+        for definition in fields[:4]:
+            services.update_definition(definition.pk, filterable=True)
+        built = custom_filter_form_fields(target)
+    assert list(built) == [
+        "cf_tier",
+        "cf_amount__gte",
+        "cf_amount__lte",
+        "cf_renewal__gte",
+        "cf_renewal__lte",
+        "cf_vip",
+    ]
+    assert [f.required for f in built.values()] == [False] * 6
+    assert built["cf_amount__gte"].label == "Amount from"
+    assert list(built["cf_vip"].choices) == [("", "Any"), ("true", "Yes"), ("false", "No")]
+    with tenant_context(tenant_a):
+        form = type("Filters", (forms.Form,), built)(
+            {"cf_vip": "false", "cf_amount__gte": "5", "cf_tier": ""}
+        )
+        assert form.is_valid()
+        # the raw GET parameters are what apply_custom_filters reads
+        parsed = services.custom_filter(target, form.data)
+    assert parsed.q.children == [
+        ("custom_filter_amount__gte", Decimal("5")),
+        ("custom_filter_vip__exact", False),
+    ]

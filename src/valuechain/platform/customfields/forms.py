@@ -60,6 +60,42 @@ def custom_form_fields(target: str) -> dict[str, forms.Field]:
     return {FORM_PREFIX + d.key: _form_field(d) for d in active_definitions(target)}
 
 
+def _filter_fields(definition: CustomFieldDefinition) -> dict[str, forms.Field]:
+    name = FORM_PREFIX + definition.key
+    label = definition.label
+    if definition.field_type in ("number", "date"):
+        field_class = forms.DecimalField if definition.field_type == "number" else forms.DateField
+        widget = (
+            forms.NumberInput(attrs={"step": "any"})
+            if definition.field_type == "number"
+            else forms.DateInput(attrs={"type": "date"})
+        )
+        return {
+            f"{name}__gte": field_class(label=f"{label} from", required=False, widget=widget),
+            f"{name}__lte": field_class(label=f"{label} to", required=False, widget=widget),
+        }
+    if definition.field_type == "choice":
+        options = [("", "Any"), *[(choice, choice) for choice in definition.choices]]
+        return {name: forms.ChoiceField(label=label, required=False, choices=options)}
+    if definition.field_type == "boolean":
+        options = [("", "Any"), ("true", "Yes"), ("false", "No")]
+        return {name: forms.ChoiceField(label=label, required=False, choices=options)}
+    return {name: forms.CharField(label=label, required=False, max_length=TEXT_MAX_LENGTH)}
+
+
+def custom_filter_form_fields(target: str) -> dict[str, forms.Field]:
+    """Optional filter inputs of the target's filterable fields for a list page's GET form.
+
+    Named like the query parameters apply_custom_filters reads: ``cf_<key>`` for text,
+    choice and boolean, ``cf_<key>__gte`` and ``cf_<key>__lte`` for numbers and dates.
+    """
+    fields: dict[str, forms.Field] = {}
+    for definition in active_definitions(target):
+        if definition.filterable:
+            fields.update(_filter_fields(definition))
+    return fields
+
+
 def initial_custom_values(values: Mapping[str, Any] | None) -> dict[str, Any]:
     """A record's custom dict as form initial data (``cf_<key>``)."""
     return {FORM_PREFIX + key: value for key, value in (values or {}).items()}
