@@ -141,3 +141,36 @@ def test_members_read_definitions_but_only_admins_change_them(tenant_a, target):
     refused = _post(client, "/api/v1/custom-fields", _field(target))
     assert refused.status_code == 403
     assert refused.json()["code"] == "permission_denied"
+
+
+def test_list_takes_a_fixed_number_of_queries(
+    client_a, target, tenant_a, django_assert_max_num_queries
+):
+    with tenant_context(tenant_a):
+        for index in range(20):
+            services.create_definition(
+                target=target, key=f"field_{index}", label=f"Field {index}", field_type="text"
+            )
+    with django_assert_max_num_queries(12):
+        response = client_a.get("/api/v1/custom-fields", {"target": target, "limit": 100})
+    assert response.json()["count"] == 20
+
+
+def test_context_schemas_take_custom_values_with_a_description():
+    from typing import Any
+
+    from ninja import Schema
+
+    from valuechain.platform.customfields.schemas import (
+        CUSTOM_VALUES_DESCRIPTION,
+        custom_values_field,
+    )
+
+    class ThingIn(Schema):
+        name: str
+        custom: dict[str, Any] = custom_values_field()
+
+    assert ThingIn(name="x").custom == {}
+    assert ThingIn(name="x", custom={"tier": "Gold"}).custom == {"tier": "Gold"}
+    schema = ThingIn.model_json_schema()
+    assert schema["properties"]["custom"]["description"] == CUSTOM_VALUES_DESCRIPTION

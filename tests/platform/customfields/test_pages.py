@@ -225,3 +225,42 @@ def test_filter_form_fields_cover_the_filterable_fields(fields, target, tenant_a
         ("custom_filter_amount__gte", Decimal("5")),
         ("custom_filter_vip__exact", False),
     ]
+
+
+def test_detail_page_changes_a_field_and_shows_its_history(client_a, fields, tenant_a):
+    tier = fields[0]
+    page = client_a.get(f"/settings/custom-fields/{tier.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "<code>tier</code>" in html and "Gold\nSilver</textarea>" in html
+    response = client_a.post(
+        f"/settings/custom-fields/{tier.pk}/",
+        {"label": "Level", "choices": "Gold, Bronze", "order": "5", "filterable": "on"},
+    )
+    assert response.status_code == 302
+    with tenant_context(tenant_a):
+        tier.refresh_from_db()
+    assert (tier.label, tier.choices, tier.order, tier.required, tier.filterable) == (
+        "Level",
+        ["Gold", "Bronze"],
+        5,
+        False,
+        True,
+    )
+    history = client_a.get(f"/settings/custom-fields/{tier.pk}/").content.decode()
+    assert "History" in history and "<strong>label</strong>" in history
+
+
+def test_detail_page_errors_show_next_to_the_field(client_a, fields):
+    tier = fields[0]
+    response = client_a.post(
+        f"/settings/custom-fields/{tier.pk}/", {"label": "Tier", "choices": "", "order": "0"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    error_at = html.index('id="id_choices_error"')
+    assert "A choice field needs at least one choice." in html[error_at : error_at + 300]
+
+
+def test_detail_page_of_another_tenant_is_not_found(client_b, fields):
+    assert client_b.get(f"/settings/custom-fields/{fields[0].pk}/").status_code == 404

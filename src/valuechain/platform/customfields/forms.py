@@ -169,3 +169,52 @@ class CustomFieldDefinitionForm(forms.Form):
         """Show a service's refusal next to the field it concerns."""
         field = error.field if error.field in self.fields else None
         self.add_error(field, error.message)
+
+
+class CustomFieldEditForm(forms.Form):
+    """Change a custom field: everything but its record type, key and type."""
+
+    label = forms.CharField(label="Label", max_length=100)
+    choices = forms.CharField(
+        label="Choices",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For choice fields: one per line or comma-separated. Records keep old values.",
+    )
+    help_text = forms.CharField(label="Help text", max_length=300, required=False)
+    order = forms.IntegerField(label="Order", min_value=0, max_value=10_000)
+    required = forms.BooleanField(label="Required", required=False)
+    filterable = forms.BooleanField(label="Usable as a list filter", required=False)
+
+    @classmethod
+    def for_definition(cls, definition: CustomFieldDefinition) -> CustomFieldEditForm:
+        """The form filled with the definition's current settings."""
+        return cls(
+            initial={
+                "label": definition.label,
+                "choices": "\n".join(definition.choices),
+                "help_text": definition.help_text,
+                "order": definition.order,
+                "required": definition.required,
+                "filterable": definition.filterable,
+            }
+        )
+
+    def service_arguments(self, field_type: str) -> dict[str, Any]:
+        """Keyword arguments for services.update_definition."""
+        data = self.cleaned_data
+        arguments: dict[str, Any] = {
+            "label": data["label"],
+            "help_text": data.get("help_text", ""),
+            "order": data.get("order") or 0,
+            "required": bool(data.get("required")),
+            "filterable": bool(data.get("filterable")),
+        }
+        if field_type == "choice" or data.get("choices"):
+            arguments["choices"] = split_choices(data.get("choices", ""))
+        return arguments
+
+    def add_domain_error(self, error: DomainError) -> None:
+        """Show a service's refusal next to the field it concerns."""
+        field = error.field if error.field in self.fields else None
+        self.add_error(field, error.message)

@@ -7,6 +7,11 @@ from valuechain.platform.customfields import views
 urlpatterns = [
     path("settings/custom-fields/", views.custom_field_list, name="custom-field-list"),
     path(
+        "settings/custom-fields/<int:definition_id>/",
+        views.custom_field_detail,
+        name="custom-field-detail",
+    ),
+    path(
         "settings/custom-fields/<int:definition_id>/deactivate/",
         views.custom_field_deactivate,
         name="custom-field-deactivate",

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from valuechain.platform.customfields import queries, registry, services
-from valuechain.platform.customfields.forms import CustomFieldDefinitionForm
+from valuechain.platform.customfields.forms import CustomFieldDefinitionForm, CustomFieldEditForm
 from valuechain.platform.customfields.models import CustomFieldDefinition
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.decorators import forbidden, requires
@@ -51,6 +51,35 @@ def _definition_or_404(definition_id: int) -> CustomFieldDefinition:
         return queries.definition(definition_id)
     except CustomFieldDefinition.DoesNotExist as exc:
         raise Http404("No such custom field.") from exc
+
+
+@requires("admin", "read")
+def custom_field_detail(request: HttpRequest, definition_id: int) -> HttpResponse:
+    """A custom field's settings, a form to change them (admin:write) and its history."""
+    definition = _definition_or_404(definition_id)
+    form = CustomFieldEditForm.for_definition(definition)
+    if request.method == "POST":
+        if not _can_write(request):
+            return forbidden(request, "Changing custom fields needs admin:write.", "admin:write")
+        form = CustomFieldEditForm(request.POST)
+        if form.is_valid():
+            try:
+                services.update_definition(
+                    definition.pk, **form.service_arguments(definition.field_type)
+                )
+            except DomainError as error:
+                form.add_domain_error(error)
+            else:
+                messages.success(request, "Custom field saved.")
+                return redirect("custom-field-list")
+    target = registry.get_target(definition.target)
+    context: dict[str, Any] = {
+        "definition": definition,
+        "target_name": target.verbose_name if target else definition.target,
+        "form": form,
+        "can_write": _can_write(request),
+    }
+    return render(request, "customfields/custom_field_detail.html", context)
 
 
 @require_POST
