@@ -6,6 +6,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from valuechain.platform.customfields.domain import (
     FieldError,
@@ -15,6 +17,7 @@ from valuechain.platform.customfields.domain import (
     clean_values,
     key_problem,
     normalize_choices,
+    number_text,
     parse_filters,
 )
 
@@ -249,3 +252,21 @@ def test_bad_filters_are_reported_by_parameter(param, value, code, message):
     terms, errors = parse_filters(SPECS, {param: value})
     assert terms == []
     assert errors == [FieldError(param, code, message)]
+
+
+@given(
+    st.decimals(
+        min_value=Decimal("-999999999999999.999999"),
+        max_value=Decimal("999999999999999.999999"),
+        places=6,
+        allow_nan=False,
+        allow_infinity=False,
+    )
+)
+def test_stored_numbers_read_back_equal_and_canonical(number):
+    cleaned, errors = _clean({"tier": "Gold", "amount": number})
+    assert errors == []
+    stored = cleaned["amount"]
+    assert Decimal(stored) == number
+    assert "E" not in stored and "e" not in stored
+    assert number_text(Decimal(stored)) == stored  # cleaning twice changes nothing
