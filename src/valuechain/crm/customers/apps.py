@@ -4,8 +4,19 @@ from django.apps import AppConfig
 
 
 class CustomersConfig(AppConfig):
-    """Customers: parties of the CRM."""
+    """Customers: parties of the CRM; registers their menu entries and search providers."""
 
     name = "valuechain.crm.customers"
     label = "customers"
     verbose_name = "Customers"
+
+    def ready(self) -> None:
+        from valuechain.crm.customers import queries
+        from valuechain.platform.web.registry import MenuItem, register_menu_item, register_search
+
+        register_menu_item(
+            MenuItem("crm", "Accounts", "customers-account-list", "crm:read", order=10)
+        )
+        register_menu_item(MenuItem("crm", "People", "customers-person-list", "crm:read", order=20))
+        register_search("account", "crm:read", queries.search_accounts)
+        register_search("person", "crm:read", queries.search_people)
