@@ -17,6 +17,7 @@ from valuechain.crm.customers.models import (
     Person,
     PhoneNumber,
 )
+from valuechain.platform.customfields import services as customfields
 from valuechain.platform.tenancy import services as tenancy
 from valuechain.platform.tenancy.context import tenant_context
 
@@ -59,6 +60,10 @@ def _count(tenant, model) -> int:
 
 
 def test_create_get_patch_account(client_a, tenant_a, admin_a, acme):
+    with tenant_context(tenant_a, actor=admin_a.user):
+        customfields.create_definition(
+            target="customers.account", key="erp", label="ERP", field_type="text"
+        )
     response = _post(
         client_a,
         "/accounts",
@@ -101,6 +106,7 @@ def test_create_get_patch_account(client_a, tenant_a, admin_a, acme):
         ({"name": "X", "parent_id": 123456}, "unknown_account", "parent_id"),
         ({"name": "X", "owner_id": 123456}, "invalid_owner", "owner_id"),
         ({"name": "X", "lifecycle_stage": "x"}, "invalid_lifecycle_stage", "lifecycle_stage"),
+        ({"name": "X", "custom": {"nope": 1}}, "invalid_custom_fields", None),
     ],
 )
 def test_bad_account_is_422_and_writes_nothing(client_a, tenant_a, data, code, field):

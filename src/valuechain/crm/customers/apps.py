@@ -12,6 +12,7 @@ class CustomersConfig(AppConfig):
 
     def ready(self) -> None:
         from valuechain.crm.customers import queries
+        from valuechain.platform.customfields.registry import register_target
         from valuechain.platform.web.registry import MenuItem, register_menu_item, register_search
 
         register_menu_item(
@@ -20,3 +21,5 @@ class CustomersConfig(AppConfig):
         register_menu_item(MenuItem("crm", "People", "customers-person-list", "crm:read", order=20))
         register_search("account", "crm:read", queries.search_accounts)
         register_search("person", "crm:read", queries.search_people)
+        register_target("customers.account", "Account")
+        register_target("customers.person", "Person")

@@ -27,12 +27,15 @@ from valuechain.crm.customers.models import (
     PhoneNumber,
     Tag,
 )
+from valuechain.platform.customfields.services import clean_custom_values
 from valuechain.platform.errors import DomainError
 from valuechain.platform.events.services import publish
 from valuechain.platform.tenancy.context import current, require_tenant_id
 from valuechain.platform.tenancy.models import Membership
 
 PARTY_KINDS = ("account", "person")
+ACCOUNT_TARGET = "customers.account"  # custom-field targets, registered in apps.py
+PERSON_TARGET = "customers.person"
 Party = Account | Person
 T = TypeVar("T")
 
@@ -106,12 +109,11 @@ def _owner_id(owner_id: Any) -> int | None:
     return int(owner_id)
 
 
-def _custom(value: Any) -> dict[str, Any]:
-    if value is None:
-        return {}
-    if not isinstance(value, Mapping):
+def _custom(target: str, value: Any, current: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Values checked against the tenant's custom field definitions (a PATCH when current)."""
+    if value is not None and not isinstance(value, Mapping):
         raise DomainError("invalid_custom", "Custom fields must be an object.", field="custom")
-    return dict(value)
+    return clean_custom_values(target, value, partial=current is not None, current=current)
 
 
 def _account_ref(account_id: Any, field: str) -> Account | None:
@@ -202,7 +204,9 @@ def _account_values(data: Mapping[str, Any], account: Account | None) -> dict[st
     if "owner_id" in data:
         values["owner_id"] = _owner_id(data["owner_id"])
     if "custom" in data:
-        values["custom"] = _custom(data["custom"])
+        values["custom"] = _custom(
+            ACCOUNT_TARGET, data["custom"], None if account is None else account.custom
+        )
     if "parent_id" in data:
         parent = _account_ref(data["parent_id"], "parent_id")
         _check_parent(account, parent)
@@ -276,7 +280,7 @@ PERSON_TEXT_LIMITS = {"first_name": 100, "last_name": 100, "job_title": 100}
 PERSON_FIELDS = {*PERSON_TEXT_LIMITS, "account_id", "owner_id", "custom", "tags"}
 
 
-def _person_values(data: Mapping[str, Any]) -> dict[str, Any]:
+def _person_values(data: Mapping[str, Any], person: Person | None) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for field, limit in PERSON_TEXT_LIMITS.items():
         if field in data:
@@ -286,7 +290,9 @@ def _person_values(data: Mapping[str, Any]) -> dict[str, Any]:
     if "owner_id" in data:
         values["owner_id"] = _owner_id(data["owner_id"])
     if "custom" in data:
-        values["custom"] = _custom(data["custom"])
+        values["custom"] = _custom(
+            PERSON_TARGET, data["custom"], None if person is None else person.custom
+        )
     return values
 
 
@@ -315,7 +321,8 @@ def create_person(
             "job_title": job_title,
             "owner_id": owner_id,
             "custom": custom,
-        }
+        },
+        None,
     )
     values["lifecycle_stage"] = _choice(lifecycle_stage, "lifecycle_stage", domain.LIFECYCLE_STAGES)
     tag_rows = _tags(tags)
@@ -334,7 +341,7 @@ def update_person(person_id: int, **changes: Any) -> Person:
         raise DomainError(
             "unknown_field", f"Cannot change {', '.join(sorted(unknown))}.", field=min(unknown)
         )
-    values = _person_values(changes)
+    values = _person_values(changes, person)
     tag_rows = _tags(changes["tags"]) if "tags" in changes else None
     for field, value in values.items():
         setattr(person, field, value)
