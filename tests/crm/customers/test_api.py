@@ -345,3 +345,22 @@ def test_list_query_counts_do_not_grow(client_a, tenant_a, admin_a, django_asser
         assert client_a.get("/api/v1/accounts").json()["count"] == 6
     with django_assert_max_num_queries(12):
         assert client_a.get("/api/v1/people").json()["count"] == 6
+
+
+def test_custom_field_filters_on_lists(client_a, tenant_a, admin_a):
+    with tenant_context(tenant_a, actor=admin_a.user):
+        customfields.create_definition(
+            target="customers.account",
+            key="tier",
+            label="Tier",
+            field_type="choice",
+            choices=["Gold", "Silver"],
+            filterable=True,
+        )
+        services.create_account(name="Gold Co", custom={"tier": "Gold"})
+        services.create_account(name="Silver Co", custom={"tier": "Silver"})
+    gold = client_a.get("/api/v1/accounts?cf_tier=Gold").json()
+    assert [a["name"] for a in gold["items"]] == ["Gold Co"]
+    _error(client_a.get("/api/v1/accounts?cf_nope=1"), 422, "invalid_custom_filter")
+    patched = _patch(client_a, f"/accounts/{gold['items'][0]['id']}", {"custom": {"tier": "Iron"}})
+    _error(patched, 422, "invalid_custom_fields")

@@ -205,3 +205,34 @@ def test_read_only_members_see_no_forms_and_cannot_post(tenant_a, ada):
     refused = client.post(f"/crm/people/{ada.pk}/", {"action": "email", "email-email": "x@y.z"})
     assert refused.status_code == 403
     assert client.get("/crm/accounts/new/").status_code == 403
+
+
+def test_custom_fields_on_forms_lists_and_detail(client_a, tenant_a, admin_a):
+    from valuechain.platform.customfields import services as customfields
+
+    with tenant_context(tenant_a, actor=admin_a.user):
+        customfields.create_definition(
+            target="customers.person",
+            key="shoe_size",
+            label="Shoe size",
+            field_type="number",
+            filterable=True,
+        )
+    form_html = client_a.get("/crm/people/new/").content.decode()
+    assert 'name="cf_shoe_size"' in form_html
+    bad = client_a.post(
+        "/crm/people/new/",
+        {"last_name": "Feet", "lifecycle_stage": "prospect", "cf_shoe_size": "huge"},
+    )
+    assert bad.status_code == 200
+    assert 'id="id_cf_shoe_size_error"' in bad.content.decode()
+    ok = client_a.post(
+        "/crm/people/new/",
+        {"last_name": "Feet", "lifecycle_stage": "prospect", "cf_shoe_size": "44"},
+    )
+    assert ok.status_code == 302
+    detail = client_a.get(ok["Location"]).content.decode()
+    assert "Shoe size" in detail and "44" in detail
+    listed = client_a.get("/crm/people/?cf_shoe_size=44").content.decode()
+    assert "Feet" in listed
+    assert "No people match." in client_a.get("/crm/people/?cf_shoe_size=45").content.decode()

@@ -38,6 +38,7 @@ from valuechain.crm.customers.schemas import (
     PhoneOut,
 )
 from valuechain.platform.api import ListParams, Page, area_router, paginate
+from valuechain.platform.customfields.services import apply_custom_filters
 
 router = area_router("crm", tags=["customers"])
 
@@ -51,7 +52,9 @@ def list_accounts(
 ) -> dict[str, Any]:
     """The tenant's accounts, by name unless sorted otherwise."""
     return paginate(
-        queries.accounts(filters.as_filters()),
+        apply_custom_filters(
+            queries.accounts(filters.as_filters()), "customers.account", request.GET
+        ),
         params,
         sortable=queries.ACCOUNT_SORTS,
         default_sort=("name",),
@@ -102,7 +105,11 @@ def list_people(
 ) -> dict[str, Any]:
     """The tenant's people (contacts and consumers), by last name unless sorted otherwise."""
     return paginate(
-        queries.people(filters.as_filters(account_id=filters.account_id)),
+        apply_custom_filters(
+            queries.people(filters.as_filters(account_id=filters.account_id)),
+            "customers.person",
+            request.GET,
+        ),
         params,
         sortable=queries.PERSON_SORTS,
         default_sort=("last_name", "first_name"),

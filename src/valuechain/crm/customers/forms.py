@@ -8,6 +8,12 @@ from django import forms
 
 from valuechain.crm.customers import domain
 from valuechain.crm.customers.models import Account
+from valuechain.platform.customfields.forms import (
+    add_custom_errors,
+    custom_filter_form_fields,
+    custom_form_fields,
+    submitted_custom_values,
+)
 from valuechain.platform.errors import DomainError
 from valuechain.platform.tenancy.context import require_tenant_id
 from valuechain.platform.tenancy.models import Membership
@@ -45,12 +51,26 @@ class ServiceForm(forms.Form):
 
     def add_domain_error(self, error: DomainError) -> None:
         """Show a service's refusal next to the field it concerns."""
+        if error.code == "invalid_custom_fields":
+            add_custom_errors(self, error)
+            return
         field = self.field_aliases.get(error.field or "", error.field)
         self.add_error(field if field in self.fields else None, error.message)
 
 
 def _id_or_none(value: str | None) -> int | None:
     return int(value) if value else None
+
+
+def _party_arguments(form: forms.Form, *id_fields: str) -> dict[str, Any]:
+    """Service keyword arguments: ids as ints, tags as a list, ``cf_*`` fields as ``custom``."""
+    custom = submitted_custom_values(form.cleaned_data)
+    data = {k: v for k, v in form.cleaned_data.items() if not k.startswith("cf_")}
+    for name in id_fields:
+        data[name] = _id_or_none(data.get(name))
+    data["tags"] = split_tags(data.get("tags", ""))
+    data["custom"] = custom
+    return data
 
 
 class AccountForm(ServiceForm):
@@ -74,14 +94,11 @@ class AccountForm(ServiceForm):
         self.fields["owner_id"].choices = owner_choices()  # type: ignore[attr-defined]
         if account_id is not None:
             del self.fields["lifecycle_stage"]  # moved through the lifecycle form
+        self.fields.update(custom_form_fields("customers.account"))
 
     def service_arguments(self) -> dict[str, Any]:
         """Keyword arguments for services.create_account / update_account."""
-        data = dict(self.cleaned_data)
-        data["parent_id"] = _id_or_none(data.get("parent_id"))
-        data["owner_id"] = _id_or_none(data.get("owner_id"))
-        data["tags"] = split_tags(data.get("tags", ""))
-        return data
+        return _party_arguments(self, "parent_id", "owner_id")
 
 
 class PersonForm(ServiceForm):
@@ -101,14 +118,11 @@ class PersonForm(ServiceForm):
         self.fields["owner_id"].choices = owner_choices()  # type: ignore[attr-defined]
         if editing:
             del self.fields["lifecycle_stage"]
+        self.fields.update(custom_form_fields("customers.person"))
 
     def service_arguments(self) -> dict[str, Any]:
         """Keyword arguments for services.create_person / update_person."""
-        data = dict(self.cleaned_data)
-        data["account_id"] = _id_or_none(data.get("account_id"))
-        data["owner_id"] = _id_or_none(data.get("owner_id"))
-        data["tags"] = split_tags(data.get("tags", ""))
-        return data
+        return _party_arguments(self, "account_id", "owner_id")
 
 
 class EmailForm(ServiceForm):
@@ -174,7 +188,10 @@ class PartyFilterForm(forms.Form):
     owner_id = forms.TypedChoiceField(label="Owner", required=False, coerce=int, empty_value=None)
     sort = forms.ChoiceField(required=False)
 
-    def __init__(self, *args: Any, sorts: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, sorts: list[tuple[str, str]], target: str, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner_id"].choices = owner_choices()  # type: ignore[attr-defined]
         self.fields["sort"].choices = sorts  # type: ignore[attr-defined]
+        self.fields.update(custom_filter_form_fields(target))

@@ -24,6 +24,8 @@ from valuechain.crm.customers.forms import (
     ServiceForm,
 )
 from valuechain.crm.customers.models import Account, Person
+from valuechain.platform.customfields.forms import add_custom_errors, initial_custom_values
+from valuechain.platform.customfields.services import apply_custom_filters
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.decorators import forbidden, requires
 from valuechain.platform.identity.domain import allows
@@ -48,9 +50,9 @@ def _can_write(request: HttpRequest) -> bool:
 
 
 def _filtered_page(
-    request: HttpRequest, sorts: list[tuple[str, str]], list_of: Callable[..., Any]
+    request: HttpRequest, sorts: list[tuple[str, str]], list_of: Callable[..., Any], target: str
 ) -> tuple[PartyFilterForm, Any]:
-    form = PartyFilterForm(request.GET or None, sorts=sorts)
+    form = PartyFilterForm(request.GET or None, sorts=sorts, target=target)
     filters = queries.PartyFilters()
     sort = sorts[0][0]
     if form.is_bound and form.is_valid():
@@ -63,13 +65,20 @@ def _filtered_page(
         )
         sort = data["sort"] or sort
     rows = list_of(filters).order_by(sort, "pk")
+    try:
+        rows = apply_custom_filters(rows, target, request.GET)
+    except DomainError as error:
+        add_custom_errors(form, error)
+        rows = rows.none()
     return form, Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
 
 
 @requires("crm", "read")
 def account_list(request: HttpRequest) -> HttpResponse:
     """/crm/accounts/: accounts with filters, sorting and pages."""
-    form, page = _filtered_page(request, ACCOUNT_SORT_CHOICES, queries.accounts)
+    form, page = _filtered_page(
+        request, ACCOUNT_SORT_CHOICES, queries.accounts, "customers.account"
+    )
     context = {"form": form, "page": page, "can_write": _can_write(request)}
     return render(request, "customers/account_list.html", context)
 
@@ -77,7 +86,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
 @requires("crm", "read")
 def person_list(request: HttpRequest) -> HttpResponse:
     """/crm/people/: people with filters, sorting and pages."""
-    form, page = _filtered_page(request, PERSON_SORT_CHOICES, queries.people)
+    form, page = _filtered_page(request, PERSON_SORT_CHOICES, queries.people, "customers.person")
     context = {"form": form, "page": page, "can_write": _can_write(request)}
     return render(request, "customers/person_list.html", context)
 
@@ -116,6 +125,7 @@ def account_edit(request: HttpRequest, account_id: int) -> HttpResponse:
         "parent_id": account.parent_id or "",
         "owner_id": account.owner_id or "",
         "tags": ", ".join(t.name for t in account.tags.all()),
+        **initial_custom_values(account.custom),
     }
     form = AccountForm(request.POST or None, initial=initial, account_id=account.pk)
     if request.method == "POST" and form.is_valid():
@@ -150,6 +160,7 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
         "job_title": person.job_title,
         "owner_id": person.owner_id or "",
         "tags": ", ".join(t.name for t in person.tags.all()),
+        **initial_custom_values(person.custom),
     }
     form = PersonForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
