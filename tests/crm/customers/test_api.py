@@ -364,3 +364,33 @@ def test_custom_field_filters_on_lists(client_a, tenant_a, admin_a):
     _error(client_a.get("/api/v1/accounts?cf_nope=1"), 422, "invalid_custom_filter")
     patched = _patch(client_a, f"/accounts/{gold['items'][0]['id']}", {"custom": {"tier": "Iron"}})
     _error(patched, 422, "invalid_custom_fields")
+
+
+def test_remove_contact_points_and_lifecycle_history(client_a, tenant_a, acme, ada):
+    email = _post(client_a, f"/people/{ada.pk}/emails", {"email": "ada@example.com"}).json()
+    phone = _post(client_a, f"/accounts/{acme.pk}/phones", {"number": "+14155552671"}).json()
+    address = _post(
+        client_a,
+        f"/accounts/{acme.pk}/addresses",
+        {"kind": "other", "line1": "1 Main", "city": "Berlin", "country": "DE"},
+    ).json()
+    # Another party's entry is not found through this party.
+    _error(client_a.delete(f"/api/v1/accounts/{acme.pk}/emails/{email['id']}"), 404, "not_found")
+    assert client_a.delete(f"/api/v1/people/{ada.pk}/emails/{email['id']}").status_code == 204
+    assert client_a.delete(f"/api/v1/accounts/{acme.pk}/phones/{phone['id']}").status_code == 204
+    deleted = client_a.delete(f"/api/v1/accounts/{acme.pk}/addresses/{address['id']}")
+    assert deleted.status_code == 204
+    _error(client_a.delete(f"/api/v1/people/{ada.pk}/phones/999999"), 404, "not_found")
+    assert _count(tenant_a, EmailAddress) == 0
+    assert _count(tenant_a, PhoneNumber) == 0
+    assert _count(tenant_a, Address) == 0
+
+    _post(client_a, f"/people/{ada.pk}/lifecycle", {"stage": "acquired"})
+    _post(client_a, f"/people/{ada.pk}/lifecycle", {"stage": "active"})
+    history = client_a.get(f"/api/v1/people/{ada.pk}/lifecycle").json()
+    assert [(h["from_stage"], h["to_stage"]) for h in history["items"]] == [
+        ("acquired", "active"),
+        ("prospect", "acquired"),
+    ]
+    assert client_a.get(f"/api/v1/accounts/{acme.pk}/lifecycle").json()["count"] == 0
+    _error(client_a.get("/api/v1/accounts/999999/lifecycle"), 404, "not_found")

@@ -273,3 +273,118 @@ def list_consents(request: HttpRequest, person_id: int) -> dict[str, Any]:
         ],
         "history": list(queries.consent_history(person)),
     }
+
+
+# --- removals and histories ----------------------------------------------------------------
+
+
+def _party(kind: str, party_id: int) -> Account | Person:
+    return queries.account(party_id) if kind == "account" else queries.person(party_id)
+
+
+def _remove(kind: str, party_id: int, what: str, item_id: int) -> tuple[int, None]:
+    """Remove one of the party's own e-mails, phones or addresses; 404 for anyone else's."""
+    party = _party(kind, party_id)
+    rows, remove = {
+        "emails": (queries.emails, services.remove_email),
+        "phones": (queries.phones, services.remove_phone),
+        "addresses": (queries.addresses, services.remove_address),
+    }[what]
+    item = rows(party).get(pk=item_id)
+    remove(item.pk)
+    return 204, None
+
+
+def _history(kind: str, party_id: int, params: ListParams) -> dict[str, Any]:
+    return paginate(
+        queries.lifecycle_history(_party(kind, party_id)),
+        params,
+        sortable=("changed_at",),
+        default_sort=("-changed_at",),
+    )
+
+
+@router.delete(
+    "/people/{person_id}/emails/{email_id}",
+    response={204: None},
+    summary="Remove a person's e-mail",
+)
+def remove_person_emails(request: HttpRequest, person_id: int, email_id: int) -> tuple[int, None]:
+    """Remove one e-mail of the person."""
+    return _remove("person", person_id, "emails", email_id)
+
+
+@router.delete(
+    "/people/{person_id}/phones/{phone_id}", response={204: None}, summary="Remove a person's phone"
+)
+def remove_person_phones(request: HttpRequest, person_id: int, phone_id: int) -> tuple[int, None]:
+    """Remove one phone of the person."""
+    return _remove("person", person_id, "phones", phone_id)
+
+
+@router.delete(
+    "/people/{person_id}/addresses/{address_id}",
+    response={204: None},
+    summary="Remove a person's address",
+)
+def remove_person_addresses(
+    request: HttpRequest, person_id: int, address_id: int
+) -> tuple[int, None]:
+    """Remove one address of the person."""
+    return _remove("person", person_id, "addresses", address_id)
+
+
+@router.get(
+    "/people/{person_id}/lifecycle",
+    response=Page[LifecycleChangeOut],
+    summary="A person's lifecycle history",
+)
+def person_lifecycle_history(
+    request: HttpRequest, person_id: int, params: Query[ListParams]
+) -> dict[str, Any]:
+    """The person's stage moves, newest first."""
+    return _history("person", person_id, params)
+
+
+@router.delete(
+    "/accounts/{account_id}/emails/{email_id}",
+    response={204: None},
+    summary="Remove a account's e-mail",
+)
+def remove_account_emails(request: HttpRequest, account_id: int, email_id: int) -> tuple[int, None]:
+    """Remove one e-mail of the account."""
+    return _remove("account", account_id, "emails", email_id)
+
+
+@router.delete(
+    "/accounts/{account_id}/phones/{phone_id}",
+    response={204: None},
+    summary="Remove a account's phone",
+)
+def remove_account_phones(request: HttpRequest, account_id: int, phone_id: int) -> tuple[int, None]:
+    """Remove one phone of the account."""
+    return _remove("account", account_id, "phones", phone_id)
+
+
+@router.delete(
+    "/accounts/{account_id}/addresses/{address_id}",
+    response={204: None},
+    summary="Remove a account's address",
+)
+def remove_account_addresses(
+    request: HttpRequest, account_id: int, address_id: int
+) -> tuple[int, None]:
+    """Remove one address of the account."""
+    return _remove("account", account_id, "addresses", address_id)
+
+
+@router.get(
+    "/accounts/{account_id}/lifecycle",
+    response=Page[LifecycleChangeOut],
+    summary="An account's lifecycle history",
+)
+def account_lifecycle_history(
+    request: HttpRequest, account_id: int, params: Query[ListParams]
+) -> dict[str, Any]:
+    """The account's stage moves, newest first."""
+    return _history("account", account_id, params)
