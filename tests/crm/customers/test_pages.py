@@ -236,3 +236,10 @@ def test_custom_fields_on_forms_lists_and_detail(client_a, tenant_a, admin_a):
     listed = client_a.get("/crm/people/?cf_shoe_size=44").content.decode()
     assert "Feet" in listed
     assert "No people match." in client_a.get("/crm/people/?cf_shoe_size=45").content.decode()
+
+
+def test_back_office_lists_are_read_only(client_a, acme, ada):
+    html = client_a.get("/django-admin/customers/account/").content.decode()
+    assert "Acme GmbH" in html
+    assert client_a.get("/django-admin/customers/person/").status_code == 200
+    assert client_a.get("/django-admin/customers/account/add/").status_code == 403
