@@ -243,3 +243,17 @@ def test_back_office_lists_are_read_only(client_a, acme, ada):
     assert "Acme GmbH" in html
     assert client_a.get("/django-admin/customers/person/").status_code == 200
     assert client_a.get("/django-admin/customers/account/add/").status_code == 403
+
+
+def test_detail_page_queries_do_not_grow_with_contacts(
+    client_a, tenant_a, admin_a, acme, django_assert_max_num_queries
+):
+    with tenant_context(tenant_a, actor=admin_a.user):
+        for index in range(8):
+            person = services.create_person(last_name=f"C{index}", account_id=acme.pk)
+            services.add_email("account", acme.pk, email=f"c{index}@acme.example")
+            services.create_account(name=f"Sub {index}", parent_id=acme.pk)
+            services.add_email("person", person.pk, email=f"c{index}@example.com")
+    with django_assert_max_num_queries(25):
+        html = client_a.get(f"/crm/accounts/{acme.pk}/").content.decode()
+    assert "C7" in html and "Sub 7" in html and "c7@acme.example" in html

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from valuechain.crm.customers import domain
@@ -162,7 +163,11 @@ def _tags(names: Iterable[str] | None) -> list[Tag]:
     if isinstance(names, str):
         raise DomainError("invalid_tags", "Give the tags as a list of names.", field="tags")
     cleaned = _domain(domain.normalise_tags, list(names))
-    existing = {tag.name.lower(): tag for tag in Tag.objects.all()}
+    wanted = [name.lower() for name in cleaned]
+    existing = {
+        tag.name.lower(): tag
+        for tag in Tag.objects.annotate(lowered=Lower("name")).filter(lowered__in=wanted)
+    }
     tags = []
     for name in cleaned:
         tag = existing.get(name.lower())
@@ -177,7 +182,14 @@ def _check_parent(account: Account | None, parent: Account | None) -> None:
     """Refuse a parent that is the account itself or one of its descendants."""
     if account is None or parent is None:
         return
-    parents = dict(Account.objects.values_list("pk", "parent_id"))
+    # Walk up from the new parent only: hierarchies are shallow, tenants may have many accounts.
+    parents: dict[int, int | None] = {}
+    current_id: int | None = parent.pk
+    while current_id is not None and current_id not in parents and current_id != account.pk:
+        parents[current_id] = (
+            Account.objects.filter(pk=current_id).values_list("parent_id", flat=True).first()
+        )
+        current_id = parents[current_id]
     if domain.would_cycle(account.pk, parent.pk, parents):
         raise DomainError(
             "hierarchy_cycle",
