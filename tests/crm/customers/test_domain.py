@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from valuechain.crm.customers import domain
 from valuechain.crm.customers.domain import InvalidInput
@@ -97,3 +99,34 @@ def test_cycles():
     assert domain.would_cycle(2, 2, parents) is True
     assert domain.would_cycle(3, 1, parents) is False
     assert domain.would_cycle(1, None, parents) is False
+
+
+@given(st.from_regex(r"\+49 ?30 ?[1-9][0-9]{6}", fullmatch=True))
+def test_phone_normalisation_is_idempotent(raw):
+    once = domain.normalise_phone(raw)
+    assert once == domain.normalise_phone(once)
+    assert once.startswith("+4930") and " " not in once
+
+
+@given(st.emails())
+def test_email_normalisation_is_idempotent(raw):
+    try:
+        once = domain.normalise_email(raw)
+    except InvalidInput:
+        return  # hypothesis' addresses include some e-mail-validator refuses (e.g. reserved TLDs)
+    assert once == domain.normalise_email(once) == once.lower()
+
+
+@given(
+    st.dictionaries(st.integers(1, 30), st.one_of(st.none(), st.integers(1, 30))),
+    st.integers(1, 30),
+    st.integers(1, 30),
+)
+def test_cycle_check_agrees_with_walking_the_tree(parents, account, new_parent):
+    # The answer is True exactly when the account is the new parent or one of its ancestors.
+    ancestors, current, seen = [], new_parent, set()
+    while current is not None and current not in seen:
+        seen.add(current)
+        ancestors.append(current)
+        current = parents.get(current)
+    assert domain.would_cycle(account, new_parent, parents) is (account in ancestors)

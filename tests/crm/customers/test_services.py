@@ -370,3 +370,10 @@ def test_custom_values_are_checked_against_the_definitions():
     account.refresh_from_db()
     assert account.custom == {"tier": "Gold"}
     assert Person.objects.count() == 1
+
+
+def test_a_tag_created_concurrently_is_reused():
+    existing = Tag.objects.create(name="VIP")
+    # What a request sees when another one created the tag after its lookup.
+    assert services._new_tag("VIP") == existing
+    assert Tag.objects.count() == 1

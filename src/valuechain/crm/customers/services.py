@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -168,11 +168,16 @@ def _tags(names: Iterable[str] | None) -> list[Tag]:
         tag.name.lower(): tag
         for tag in Tag.objects.annotate(lowered=Lower("name")).filter(lowered__in=wanted)
     }
-    tags = []
-    for name in cleaned:
-        tag = existing.get(name.lower())
-        tags.append(tag if tag is not None else Tag.objects.create(name=name))
-    return tags
+    return [existing.get(name.lower()) or _new_tag(name) for name in cleaned]
+
+
+def _new_tag(name: str) -> Tag:
+    """Create a tag; if a concurrent request just created it, use theirs."""
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction survives a clash
+            return Tag.objects.create(name=name)
+    except IntegrityError:
+        return Tag.objects.get(name=name)
 
 
 # --- accounts ---------------------------------------------------------------------------
