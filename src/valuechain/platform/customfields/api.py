@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query
+from ninja import Query, Status
 
 from valuechain.platform.api import ListParams, Page, SessionAuth, TokenAuth, area_router, paginate
 from valuechain.platform.customfields import queries, registry, services
@@ -57,7 +57,7 @@ def create_definition(
     request: HttpRequest, data: CustomFieldIn
 ) -> tuple[int, CustomFieldDefinition]:
     """Add a custom field to a record type."""
-    return 201, services.create_definition(**data.dict())
+    return Status(201, services.create_definition(**data.dict()))
 
 
 @router.get(
@@ -89,4 +89,4 @@ def update_definition(
 def deactivate_definition(request: HttpRequest, definition_id: int) -> tuple[int, None]:
     """Hide the field everywhere; records keep their values (PATCH is_active to bring it back)."""
     services.deactivate_definition(definition_id)
-    return 204, None
+    return Status(204, None)

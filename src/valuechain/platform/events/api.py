@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query
+from ninja import Query, Status
 
 from valuechain.platform.api import ListParams, Page, area_router, paginate
 from valuechain.platform.events import queries, webhooks
@@ -54,7 +54,7 @@ def list_endpoints(request: HttpRequest, params: Query[ListParams]) -> dict[str,
 def create_endpoint(request: HttpRequest, data: WebhookEndpointIn) -> tuple[int, dict[str, Any]]:
     """Add an endpoint; the answer carries its signing secret."""
     endpoint = webhooks.create_endpoint(**data.dict())
-    return 201, _endpoint_out(request, endpoint)
+    return Status(201, _endpoint_out(request, endpoint))
 
 
 @router.get("/webhooks/{endpoint_id}", response=WebhookEndpointOut, summary="Get an endpoint")
@@ -76,7 +76,7 @@ def update_endpoint(
 def delete_endpoint(request: HttpRequest, endpoint_id: int) -> tuple[int, None]:
     """Remove an endpoint and its delivery log."""
     webhooks.delete_endpoint(endpoint_id)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post(
@@ -87,7 +87,7 @@ def delete_endpoint(request: HttpRequest, endpoint_id: int) -> tuple[int, None]:
 def send_test_event(request: HttpRequest, endpoint_id: int) -> tuple[int, dict[str, Any]]:
     """Queue a WebhookTestRequested event for this endpoint only."""
     event = webhooks.send_test_event(endpoint_id)
-    return 202, {"event_id": event.pk, "type": event.type}
+    return Status(202, {"event_id": event.pk, "type": event.type})
 
 
 @router.get(
@@ -119,7 +119,7 @@ def redeliver(
     """Queue a new delivery of the same event to the same endpoint."""
     endpoint = queries.endpoint(endpoint_id)
     delivery = queries.deliveries(endpoint).get(pk=delivery_id)
-    return 202, webhooks.redeliver(delivery.pk)
+    return Status(202, webhooks.redeliver(delivery.pk))
 
 
 @router.get("/events", response=Page[EventOut], summary="List events")
