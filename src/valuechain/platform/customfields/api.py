@@ -53,9 +53,7 @@ def list_targets(request: HttpRequest) -> list[registry.Target]:
 
 
 @router.post("/custom-fields", response={201: CustomFieldOut}, summary="Define a custom field")
-def create_definition(
-    request: HttpRequest, data: CustomFieldIn
-) -> tuple[int, CustomFieldDefinition]:
+def create_definition(request: HttpRequest, data: CustomFieldIn) -> Status[CustomFieldDefinition]:
     """Add a custom field to a record type."""
     return Status(201, services.create_definition(**data.dict()))
 
@@ -86,7 +84,7 @@ def update_definition(
     response={204: None},
     summary="Deactivate a custom field",
 )
-def deactivate_definition(request: HttpRequest, definition_id: int) -> tuple[int, None]:
+def deactivate_definition(request: HttpRequest, definition_id: int) -> Status[None]:
     """Hide the field everywhere; records keep their values (PATCH is_active to bring it back)."""
     services.deactivate_definition(definition_id)
     return Status(204, None)

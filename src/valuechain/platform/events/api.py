@@ -51,7 +51,7 @@ def list_endpoints(request: HttpRequest, params: Query[ListParams]) -> dict[str,
 
 
 @router.post("/webhooks", response={201: WebhookEndpointOut}, summary="Create a webhook endpoint")
-def create_endpoint(request: HttpRequest, data: WebhookEndpointIn) -> tuple[int, dict[str, Any]]:
+def create_endpoint(request: HttpRequest, data: WebhookEndpointIn) -> Status[dict[str, Any]]:
     """Add an endpoint; the answer carries its signing secret."""
     endpoint = webhooks.create_endpoint(**data.dict())
     return Status(201, _endpoint_out(request, endpoint))
@@ -73,7 +73,7 @@ def update_endpoint(
 
 
 @router.delete("/webhooks/{endpoint_id}", response={204: None}, summary="Delete an endpoint")
-def delete_endpoint(request: HttpRequest, endpoint_id: int) -> tuple[int, None]:
+def delete_endpoint(request: HttpRequest, endpoint_id: int) -> Status[None]:
     """Remove an endpoint and its delivery log."""
     webhooks.delete_endpoint(endpoint_id)
     return Status(204, None)
@@ -84,7 +84,7 @@ def delete_endpoint(request: HttpRequest, endpoint_id: int) -> tuple[int, None]:
     response={202: TestEventOut},
     summary="Send a test event to an endpoint",
 )
-def send_test_event(request: HttpRequest, endpoint_id: int) -> tuple[int, dict[str, Any]]:
+def send_test_event(request: HttpRequest, endpoint_id: int) -> Status[dict[str, Any]]:
     """Queue a WebhookTestRequested event for this endpoint only."""
     event = webhooks.send_test_event(endpoint_id)
     return Status(202, {"event_id": event.pk, "type": event.type})
@@ -115,7 +115,7 @@ def list_deliveries(
 )
 def redeliver(
     request: HttpRequest, endpoint_id: int, delivery_id: uuid.UUID
-) -> tuple[int, WebhookDelivery]:
+) -> Status[WebhookDelivery]:
     """Queue a new delivery of the same event to the same endpoint."""
     endpoint = queries.endpoint(endpoint_id)
     delivery = queries.deliveries(endpoint).get(pk=delivery_id)
