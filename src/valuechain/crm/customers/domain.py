@@ -134,3 +134,32 @@ def would_cycle(account_id: int, new_parent_id: int | None, parents: dict[int, i
         seen.add(current)
         current = parents.get(current)
     return False
+
+
+def normalise_loyalty_card(value: str) -> str:
+    """A loyalty card number without spaces or dashes, upper case (``ab-12 34`` -> ``AB1234``)."""
+    text = "".join(ch for ch in str(value or "") if ch not in " -").upper()
+    if not text or len(text) > 64 or not text.isalnum():
+        raise InvalidInput(
+            "invalid_loyalty_card",
+            f"{value!r} is not a loyalty card number (letters and digits, up to 64).",
+            "loyalty_card",
+        )
+    return text
+
+
+def normalise_social_handle(value: str) -> str:
+    """A social handle lowercased, without the leading ``@`` (``@Ada_L`` -> ``ada_l``).
+
+    A network prefix is kept (``twitter:ada_l``) so the same handle on two networks differs.
+    """
+    text = str(value or "").strip().lower()
+    network, _, handle = text.rpartition(":")
+    handle = handle.lstrip("@")
+    if not handle or len(text) > 200 or any(ch.isspace() for ch in text):
+        raise InvalidInput(
+            "invalid_social_handle",
+            f"{value!r} is not a social handle (e.g. @name or network:@name).",
+            "social_handle",
+        )
+    return f"{network}:{handle}" if network else handle

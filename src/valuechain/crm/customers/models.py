@@ -267,3 +267,108 @@ class ConsentRecord(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.channel}: {'granted' if self.granted else 'refused'}"
+
+
+# --- touch points -----------------------------------------------------------------------
+
+INTERACTION_CHANNELS = (
+    "web",
+    "mobile",
+    "store",
+    "sales_rep",
+    "direct_mail",
+    "field_service",
+    "email",
+    "service_centre",
+    "call_centre",
+    "social",
+)
+INTERACTION_KINDS = ("note", "call", "meeting", "email", "visit", "purchase", "message", "other")
+INTERACTION_DIRECTIONS = ("inbound", "outbound", "internal")
+IDENTIFIER_KINDS = ("email", "phone", "loyalty_card", "social_handle")
+INTERACTION_STATUSES = ("matched", "unmatched", "dismissed")
+
+
+class PartyIdentifier(PartyOwned):
+    """A loyalty card number or social handle of a party, stored normalised for matching."""
+
+    kind = models.CharField(
+        max_length=20, choices=[(k, k) for k in ("loyalty_card", "social_handle")]
+    )
+    value = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "kind", "value"], name="party_identifier_unique"
+            ),
+        ]
+        ordering = ["kind", "value", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.value}"
+
+
+class Interaction(TenantOwned):
+    """One touch point: a call, visit, purchase, message… on any channel, on one timeline."""
+
+    channel = models.CharField(max_length=20, choices=[(c, c) for c in INTERACTION_CHANNELS])
+    kind = models.CharField(max_length=10, choices=[(k, k) for k in INTERACTION_KINDS])
+    direction = models.CharField(
+        max_length=10, choices=[(d, d) for d in INTERACTION_DIRECTIONS], default="inbound"
+    )
+    occurred_at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_name = models.CharField(max_length=200, blank=True)  # an external actor (a POS clerk)
+    subject = models.CharField(max_length=300, blank=True)
+    body = models.TextField(blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="interactions"
+    )
+    account = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="interactions"
+    )
+    related_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    related_id = models.CharField(max_length=64, blank=True)
+    source = models.CharField(max_length=100, blank=True)
+    external_id = models.CharField(max_length=200, null=True, blank=True)
+    identifier_kind = models.CharField(
+        max_length=20, blank=True, choices=[(k, k) for k in IDENTIFIER_KINDS]
+    )
+    identifier_value = models.CharField(max_length=254, blank=True)
+    status = models.CharField(
+        max_length=10, choices=[(s, s) for s in INTERACTION_STATUSES], default="matched"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "source", "external_id"],
+                condition=models.Q(external_id__isnull=False),
+                name="interaction_unique_external_id",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "person", "-occurred_at"], name="interaction_by_person"),
+            models.Index(
+                fields=["tenant", "account", "-occurred_at"], name="interaction_by_account"
+            ),
+            models.Index(fields=["tenant", "status", "-occurred_at"], name="interaction_by_status"),
+        ]
+        ordering = ["-occurred_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.kind}: {self.subject or self.occurred_at.date()}"[:200]

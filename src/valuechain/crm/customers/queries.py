@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ from valuechain.crm.customers.models import (
     ConsentRecord,
     EmailAddress,
     LifecycleChange,
+    PartyIdentifier,
     Person,
     PhoneNumber,
     Tag,
@@ -23,6 +25,10 @@ from valuechain.platform.errors import DomainError
 from valuechain.platform.web.registry import SearchHit
 
 ACCOUNT_SORTS = ("name", "created_at", "updated_at", "lifecycle_stage")
+IDENTIFIER_NORMALISERS: dict[str, Callable[[str], str]] = {
+    "loyalty_card": domain.normalise_loyalty_card,
+    "social_handle": domain.normalise_social_handle,
+}
 PERSON_SORTS = ("last_name", "first_name", "created_at", "updated_at", "lifecycle_stage")
 
 
@@ -145,7 +151,9 @@ def _kind(party: Account | Person) -> str:
 
 
 def find_party_by_identifier(kind: str, value: str) -> Account | Person | None:
-    """The party an e-mail or phone belongs to (a person before an account), or None.
+    """The party an e-mail, phone, loyalty card or social handle belongs to, or None.
+
+    For e-mails and phones a person wins over an account.
 
     Phones must be given in international form (+ and country code) here.
     """
@@ -156,8 +164,20 @@ def find_party_by_identifier(kind: str, value: str) -> Account | Person | None:
         elif kind == "phone":
             normalised = domain.normalise_phone(value)
             rows = PhoneNumber.objects.filter(number=normalised)
+        elif kind in IDENTIFIER_NORMALISERS:
+            normalised = IDENTIFIER_NORMALISERS[kind](value)
+            found_identifier = (
+                PartyIdentifier.objects.filter(kind=kind, value=normalised)
+                .select_related("person", "account")
+                .first()
+            )
+            return None if found_identifier is None else found_identifier.party
         else:
-            raise DomainError("invalid_identifier_kind", "Look up by email or phone.", field="kind")
+            raise DomainError(
+                "invalid_identifier_kind",
+                "Look up by email, phone, loyalty_card or social_handle.",
+                field="kind",
+            )
     except domain.InvalidInput:
         return None
     row = rows.select_related("person", "account").order_by(
