@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Query
 
 from valuechain.crm.customers import queries, services
+from valuechain.crm.customers.interactions_api import router as interactions_router
 from valuechain.crm.customers.models import (
     Account,
     Address,
@@ -388,3 +389,6 @@ def account_lifecycle_history(
 ) -> dict[str, Any]:
     """The account's stage moves, newest first."""
     return _history("account", account_id, params)
+
+
+router.add_router("", interactions_router)  # touch points live in their own module
