@@ -19,6 +19,11 @@ class CustomersConfig(AppConfig):
             MenuItem("crm", "Accounts", "customers-account-list", "crm:read", order=10)
         )
         register_menu_item(MenuItem("crm", "People", "customers-person-list", "crm:read", order=20))
+        register_menu_item(
+            MenuItem(
+                "crm", "Unmatched interactions", "customers-unmatched-list", "crm:read", order=30
+            )
+        )
         register_search("account", "crm:read", queries.search_accounts)
         register_search("person", "crm:read", queries.search_people)
         register_target("customers.account", "Account")

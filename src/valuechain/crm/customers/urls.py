@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from valuechain.crm.customers import views
+from valuechain.crm.customers import interaction_views, views
 
 urlpatterns = [
     path("crm/accounts/", views.account_list, name="customers-account-list"),
@@ -13,4 +13,43 @@ urlpatterns = [
     path("crm/people/new/", views.person_create, name="customers-person-create"),
     path("crm/people/<int:person_id>/", views.person_detail, name="customers-person-detail"),
     path("crm/people/<int:person_id>/edit/", views.person_edit, name="customers-person-edit"),
+    path(
+        "crm/accounts/<int:party_id>/timeline/",
+        interaction_views.timeline,
+        {"kind": "account"},
+        name="customers-account-timeline",
+    ),
+    path(
+        "crm/accounts/<int:party_id>/log-activity/",
+        interaction_views.log_activity,
+        {"kind": "account"},
+        name="customers-account-log-activity",
+    ),
+    path(
+        "crm/people/<int:party_id>/timeline/",
+        interaction_views.timeline,
+        {"kind": "person"},
+        name="customers-person-timeline",
+    ),
+    path(
+        "crm/people/<int:party_id>/log-activity/",
+        interaction_views.log_activity,
+        {"kind": "person"},
+        name="customers-person-log-activity",
+    ),
+    path(
+        "crm/interactions/unmatched/",
+        interaction_views.unmatched_list,
+        name="customers-unmatched-list",
+    ),
+    path(
+        "crm/interactions/<int:interaction_id>/resolve/",
+        interaction_views.unmatched_resolve,
+        name="customers-unmatched-resolve",
+    ),
+    path(
+        "crm/interactions/<int:interaction_id>/dismiss/",
+        interaction_views.unmatched_dismiss,
+        name="customers-unmatched-dismiss",
+    ),
 ]
