@@ -323,3 +323,12 @@ def test_identifiers_are_unique_per_tenant(ada):
         interactions.add_identifier("person", other.pk, kind="loyalty_card", value="lc1234").value
         == "LC1234"
     )
+
+
+def test_a_concurrent_twin_is_returned_not_an_error(ada, monkeypatch):
+    row = {"channel": "web", "person_id": ada.pk, "source": "shop", "external_id": "race"}
+    first, _ = interactions.record_interaction(row)
+    monkeypatch.setattr(interactions, "_existing", lambda rows: {})  # as if not yet committed
+    twin, created = interactions.record_interaction(row)
+    assert (twin.pk, created) == (first.pk, False)
+    assert Interaction.objects.count() == 1

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -328,7 +328,14 @@ def record_interaction(data: Mapping[str, Any]) -> tuple[Interaction, bool]:
     if existing:
         return Interaction.objects.get(pk=next(iter(existing.values()))), False
     _match([row])
-    interaction = Interaction.objects.create(**row)
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent twin may win the unique key
+            interaction = Interaction.objects.create(**row)
+    except IntegrityError:
+        if row["external_id"] is None:
+            raise
+        twin = Interaction.objects.get(source=row["source"], external_id=row["external_id"])
+        return twin, False
     publish("InteractionRecorded", _event_payload(interaction))
     return interaction, True
 
