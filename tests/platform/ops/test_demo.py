@@ -11,9 +11,16 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from valuechain.platform.models import FxRate
+from valuechain.platform.ops import demo_registry
 from valuechain.platform.ops import services as ops
-from valuechain.platform.tenancy.context import tenant_context
+from valuechain.platform.tenancy.context import current, tenant_context
 from valuechain.platform.tenancy.models import Membership, Tenant
+
+
+@pytest.fixture(autouse=True)
+def no_seeders(monkeypatch):
+    """Ops tests run without the contexts' seeders; those have their own tests."""
+    monkeypatch.setattr(demo_registry, "_SEEDERS", {})
 
 
 @pytest.fixture
@@ -137,3 +144,35 @@ def test_unreadable_credentials_file_counts_as_missing(tmp_path):
 
     assert ops.read_credentials(path) is None
     assert ops.read_credentials(tmp_path / "missing.txt") is None
+
+
+def test_demo_runs_registered_seeders_in_order_in_the_demo_tenant_once(db, var_dir):
+    calls: list[tuple[str, int, str, int]] = []
+
+    def seeder(label: str):
+        def seed(rng) -> str:
+            context = current()
+            calls.append((label, context.tenant_id, context.channel, rng.randrange(1000)))
+            return f"{label} done"
+
+        return seed
+
+    demo_registry.register_demo_seeder("later", seeder("later"), order=20)
+    demo_registry.register_demo_seeder("first", seeder("first"), order=10)
+
+    output = run("--if-empty")
+    again = run("--if-empty")
+
+    demo = Tenant.objects.get(slug="demo")
+    assert output[:3] == [
+        "Created the demo company.",
+        "Seeding first… first done",
+        "Seeding later… later done",
+    ]
+    assert [(label, tenant, channel) for label, tenant, channel, _ in calls] == [
+        ("first", demo.pk, "cli"),
+        ("later", demo.pk, "cli"),
+    ]
+    assert calls[0][3] == demo_registry.seeder_random("first").randrange(1000)
+    assert again[0] == "Existing data found: nothing created."
+    assert len(calls) == 2

@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +23,7 @@ from valuechain.platform import fx
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.domain import ROLES
 from valuechain.platform.models import FxRate
+from valuechain.platform.ops.demo_registry import demo_seeders, seeder_random
 from valuechain.platform.tenancy import services as tenancy
 from valuechain.platform.tenancy.context import tenant_context
 from valuechain.platform.tenancy.models import Membership, Tenant
@@ -289,7 +291,18 @@ def create_demo_company(password: str) -> DemoCredentials:
     return DemoCredentials(DEMO_ADMIN_EMAIL, password, tenant.name, tenant.slug)
 
 
-def ensure_demo(*, if_empty: bool) -> DemoOutcome:
+def seed_demo_company(progress: Callable[[str], None] | None = None) -> None:
+    """Run every registered demo seeder in the demo tenant, each in its own transaction."""
+    tenant = Tenant.objects.get(slug=DEMO_TENANT_SLUG)
+    admin = get_user_model().objects.get(username=DEMO_ADMIN_EMAIL)
+    for entry in demo_seeders():
+        with tenant_context(tenant, actor=admin, channel="cli"), transaction.atomic():
+            summary = entry.seeder(seeder_random(entry.name))
+        if progress is not None:
+            progress(f"Seeding {entry.name}… {summary}")
+
+
+def ensure_demo(*, if_empty: bool, progress: Callable[[str], None] | None = None) -> DemoOutcome:
     """Create the demo company when missing (with if_empty: only when there is no tenant)."""
     path = credentials_path()
     needed = (
@@ -300,6 +313,9 @@ def ensure_demo(*, if_empty: bool) -> DemoOutcome:
     if needed:
         credentials = create_demo_company(generate_password())
         write_credentials(credentials, path)
+        if progress is not None:
+            progress("Created the demo company.")
+        seed_demo_company(progress)
         return DemoOutcome(True, credentials, True, path)
     saved = read_credentials(path)
     works = saved is not None and _credentials_work(saved)

@@ -29,10 +29,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         with cli_command():
-            outcome = ops.ensure_demo(if_empty=options["if_empty"])
-        if outcome.created:
-            self.stdout.write("Created the demo company.")
-        else:
+            outcome = ops.ensure_demo(if_empty=options["if_empty"], progress=self.stdout.write)
+        if not outcome.created:  # a new demo was announced through the progress lines
             self.stdout.write("Existing data found: nothing created.")
         credentials = outcome.credentials
         if credentials is not None and outcome.credentials_work:
