@@ -12,7 +12,9 @@ class CustomersConfig(AppConfig):
 
     def ready(self) -> None:
         from valuechain.crm.customers import queries
+        from valuechain.crm.customers.demo import seed_customers
         from valuechain.platform.customfields.registry import register_target
+        from valuechain.platform.ops.demo_registry import register_demo_seeder
         from valuechain.platform.web.registry import MenuItem, register_menu_item, register_search
 
         register_menu_item(
@@ -28,3 +30,4 @@ class CustomersConfig(AppConfig):
         register_search("person", "crm:read", queries.search_people)
         register_target("customers.account", "Account")
         register_target("customers.person", "Person")
+        register_demo_seeder("customers", seed_customers, order=10)
