@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query
+from ninja import Query, Status
 
 from valuechain.crm.customers import queries, services
 from valuechain.crm.customers.interactions_api import router as interactions_router
@@ -63,10 +63,10 @@ def list_accounts(
 
 
 @router.post("/accounts", response={201: AccountOut}, summary="Create an account")
-def create_account(request: HttpRequest, data: AccountIn) -> tuple[int, Account]:
+def create_account(request: HttpRequest, data: AccountIn) -> Status[Account]:
     """Add a company, optionally under a parent account."""
     account = services.create_account(**data.dict())
-    return 201, queries.account(account.pk)
+    return Status(201, queries.account(account.pk))
 
 
 @router.get("/accounts/{account_id}", response=AccountOut, summary="Get an account")
@@ -118,10 +118,10 @@ def list_people(
 
 
 @router.post("/people", response={201: PersonOut}, summary="Create a person")
-def create_person(request: HttpRequest, data: PersonIn) -> tuple[int, Person]:
+def create_person(request: HttpRequest, data: PersonIn) -> Status[Person]:
     """Add a contact of an account, or a customer of their own."""
     person = services.create_person(**data.dict())
-    return 201, queries.person(person.pk)
+    return Status(201, queries.person(person.pk))
 
 
 @router.get("/people/{person_id}", response=PersonOut, summary="Get a person")
@@ -163,47 +163,37 @@ def _add_address(kind: str, party_id: int, data: AddressIn) -> Address:
 
 
 @router.post("/people/{person_id}/emails", response={201: EmailOut}, summary="Add an e-mail")
-def add_person_email(
-    request: HttpRequest, person_id: int, data: EmailIn
-) -> tuple[int, EmailAddress]:
+def add_person_email(request: HttpRequest, person_id: int, data: EmailIn) -> Status[EmailAddress]:
     """Add an e-mail address to a person (normalised, unique per person)."""
-    return 201, _add_email("person", person_id, data)
+    return Status(201, _add_email("person", person_id, data))
 
 
 @router.post("/people/{person_id}/phones", response={201: PhoneOut}, summary="Add a phone")
-def add_person_phone(
-    request: HttpRequest, person_id: int, data: PhoneIn
-) -> tuple[int, PhoneNumber]:
+def add_person_phone(request: HttpRequest, person_id: int, data: PhoneIn) -> Status[PhoneNumber]:
     """Add a phone number to a person, stored in E.164."""
-    return 201, _add_phone("person", person_id, data)
+    return Status(201, _add_phone("person", person_id, data))
 
 
 @router.post("/people/{person_id}/addresses", response={201: AddressOut}, summary="Add an address")
-def add_person_address(
-    request: HttpRequest, person_id: int, data: AddressIn
-) -> tuple[int, Address]:
+def add_person_address(request: HttpRequest, person_id: int, data: AddressIn) -> Status[Address]:
     """Add a postal address to a person."""
-    return 201, _add_address("person", person_id, data)
+    return Status(201, _add_address("person", person_id, data))
 
 
 @router.post(
     "/accounts/{account_id}/emails", response={201: EmailOut}, summary="Add an account e-mail"
 )
-def add_account_email(
-    request: HttpRequest, account_id: int, data: EmailIn
-) -> tuple[int, EmailAddress]:
+def add_account_email(request: HttpRequest, account_id: int, data: EmailIn) -> Status[EmailAddress]:
     """Add an e-mail address to an account."""
-    return 201, _add_email("account", account_id, data)
+    return Status(201, _add_email("account", account_id, data))
 
 
 @router.post(
     "/accounts/{account_id}/phones", response={201: PhoneOut}, summary="Add an account phone"
 )
-def add_account_phone(
-    request: HttpRequest, account_id: int, data: PhoneIn
-) -> tuple[int, PhoneNumber]:
+def add_account_phone(request: HttpRequest, account_id: int, data: PhoneIn) -> Status[PhoneNumber]:
     """Add a phone number to an account."""
-    return 201, _add_phone("account", account_id, data)
+    return Status(201, _add_phone("account", account_id, data))
 
 
 @router.post(
@@ -211,11 +201,9 @@ def add_account_phone(
     response={201: AddressOut},
     summary="Add an account address",
 )
-def add_account_address(
-    request: HttpRequest, account_id: int, data: AddressIn
-) -> tuple[int, Address]:
+def add_account_address(request: HttpRequest, account_id: int, data: AddressIn) -> Status[Address]:
     """Add a postal address to an account."""
-    return 201, _add_address("account", account_id, data)
+    return Status(201, _add_address("account", account_id, data))
 
 
 @router.post(
@@ -225,11 +213,12 @@ def add_account_address(
 )
 def change_account_stage(
     request: HttpRequest, account_id: int, data: LifecycleIn
-) -> tuple[int, LifecycleChange]:
+) -> Status[LifecycleChange]:
     """Record a lifecycle move of an account."""
-    return 201, services.change_lifecycle_stage(
+    change = services.change_lifecycle_stage(
         "account", account_id, data.stage, changed_at=data.changed_at
     )
+    return Status(201, change)
 
 
 @router.post(
@@ -239,20 +228,21 @@ def change_account_stage(
 )
 def change_person_stage(
     request: HttpRequest, person_id: int, data: LifecycleIn
-) -> tuple[int, LifecycleChange]:
+) -> Status[LifecycleChange]:
     """Record a lifecycle move of a person."""
-    return 201, services.change_lifecycle_stage(
+    change = services.change_lifecycle_stage(
         "person", person_id, data.stage, changed_at=data.changed_at
     )
+    return Status(201, change)
 
 
 # --- consent ------------------------------------------------------------------------------
 
 
 @router.post("/people/{person_id}/consents", response={201: ConsentOut}, summary="Record consent")
-def record_consent(request: HttpRequest, person_id: int, data: ConsentIn) -> tuple[int, Any]:
+def record_consent(request: HttpRequest, person_id: int, data: ConsentIn) -> Status[Any]:
     """Record a yes or no for one channel; the latest record per channel is the current one."""
-    return 201, services.record_consent(person_id, **data.dict())
+    return Status(201, services.record_consent(person_id, **data.dict()))
 
 
 @router.get(
@@ -283,7 +273,7 @@ def _party(kind: str, party_id: int) -> Account | Person:
     return queries.account(party_id) if kind == "account" else queries.person(party_id)
 
 
-def _remove(kind: str, party_id: int, what: str, item_id: int) -> tuple[int, None]:
+def _remove(kind: str, party_id: int, what: str, item_id: int) -> Status[None]:
     """Remove one of the party's own e-mails, phones or addresses; 404 for anyone else's."""
     party = _party(kind, party_id)
     rows, remove = {
@@ -293,7 +283,7 @@ def _remove(kind: str, party_id: int, what: str, item_id: int) -> tuple[int, Non
     }[what]
     item = rows(party).get(pk=item_id)
     remove(item.pk)
-    return 204, None
+    return Status(204, None)
 
 
 def _history(kind: str, party_id: int, params: ListParams) -> dict[str, Any]:
@@ -310,7 +300,7 @@ def _history(kind: str, party_id: int, params: ListParams) -> dict[str, Any]:
     response={204: None},
     summary="Remove a person's e-mail",
 )
-def remove_person_emails(request: HttpRequest, person_id: int, email_id: int) -> tuple[int, None]:
+def remove_person_emails(request: HttpRequest, person_id: int, email_id: int) -> Status[None]:
     """Remove one e-mail of the person."""
     return _remove("person", person_id, "emails", email_id)
 
@@ -318,7 +308,7 @@ def remove_person_emails(request: HttpRequest, person_id: int, email_id: int) ->
 @router.delete(
     "/people/{person_id}/phones/{phone_id}", response={204: None}, summary="Remove a person's phone"
 )
-def remove_person_phones(request: HttpRequest, person_id: int, phone_id: int) -> tuple[int, None]:
+def remove_person_phones(request: HttpRequest, person_id: int, phone_id: int) -> Status[None]:
     """Remove one phone of the person."""
     return _remove("person", person_id, "phones", phone_id)
 
@@ -328,9 +318,7 @@ def remove_person_phones(request: HttpRequest, person_id: int, phone_id: int) ->
     response={204: None},
     summary="Remove a person's address",
 )
-def remove_person_addresses(
-    request: HttpRequest, person_id: int, address_id: int
-) -> tuple[int, None]:
+def remove_person_addresses(request: HttpRequest, person_id: int, address_id: int) -> Status[None]:
     """Remove one address of the person."""
     return _remove("person", person_id, "addresses", address_id)
 
@@ -352,7 +340,7 @@ def person_lifecycle_history(
     response={204: None},
     summary="Remove a account's e-mail",
 )
-def remove_account_emails(request: HttpRequest, account_id: int, email_id: int) -> tuple[int, None]:
+def remove_account_emails(request: HttpRequest, account_id: int, email_id: int) -> Status[None]:
     """Remove one e-mail of the account."""
     return _remove("account", account_id, "emails", email_id)
 
@@ -362,7 +350,7 @@ def remove_account_emails(request: HttpRequest, account_id: int, email_id: int) 
     response={204: None},
     summary="Remove a account's phone",
 )
-def remove_account_phones(request: HttpRequest, account_id: int, phone_id: int) -> tuple[int, None]:
+def remove_account_phones(request: HttpRequest, account_id: int, phone_id: int) -> Status[None]:
     """Remove one phone of the account."""
     return _remove("account", account_id, "phones", phone_id)
 
@@ -374,7 +362,7 @@ def remove_account_phones(request: HttpRequest, account_id: int, phone_id: int) 
 )
 def remove_account_addresses(
     request: HttpRequest, account_id: int, address_id: int
-) -> tuple[int, None]:
+) -> Status[None]:
     """Remove one address of the account."""
     return _remove("account", account_id, "addresses", address_id)
 
