@@ -271,23 +271,37 @@ def create_account(
     return account
 
 
-@transaction.atomic
-def update_account(account_id: int, **changes: Any) -> Account:
-    """Change the given fields of an account (``tags`` replaces the tags)."""
-    account = _locked(Account, account_id, "account")
-    unknown = set(changes) - ACCOUNT_FIELDS
+def _update_party(
+    party: Any,
+    changes: Mapping[str, Any],
+    allowed: frozenset[str] | set[str],
+    clean_values: Callable[[Mapping[str, Any], Any], dict[str, Any]],
+    event: str,
+    payload: Callable[[Any], dict[str, Any]],
+) -> None:
+    """Apply changed fields (``tags`` replaces the tags) to a locked account or person."""
+    unknown = set(changes) - set(allowed)
     if unknown:
         raise DomainError(
             "unknown_field", f"Cannot change {', '.join(sorted(unknown))}.", field=min(unknown)
         )
-    values = _account_values(changes, account)
+    values = clean_values(changes, party)
     tag_rows = _tags(changes["tags"]) if "tags" in changes else None
     for field, value in values.items():
-        setattr(account, field, value)
-    account.save()
+        setattr(party, field, value)
+    party.save()
     if tag_rows is not None:
-        account.tags.set(tag_rows)
-    publish("AccountUpdated", {**_account_payload(account), "changed": sorted(changes)})
+        party.tags.set(tag_rows)
+    publish(event, {**payload(party), "changed": sorted(changes)})
+
+
+@transaction.atomic
+def update_account(account_id: int, **changes: Any) -> Account:
+    """Change the given fields of an account (``tags`` replaces the tags)."""
+    account = _locked(Account, account_id, "account")
+    _update_party(
+        account, changes, ACCOUNT_FIELDS, _account_values, "AccountUpdated", _account_payload
+    )
     return account
 
 
@@ -353,19 +367,7 @@ def create_person(
 def update_person(person_id: int, **changes: Any) -> Person:
     """Change the given fields of a person (``tags`` replaces the tags)."""
     person = _locked(Person, person_id, "person")
-    unknown = set(changes) - PERSON_FIELDS
-    if unknown:
-        raise DomainError(
-            "unknown_field", f"Cannot change {', '.join(sorted(unknown))}.", field=min(unknown)
-        )
-    values = _person_values(changes, person)
-    tag_rows = _tags(changes["tags"]) if "tags" in changes else None
-    for field, value in values.items():
-        setattr(person, field, value)
-    person.save()
-    if tag_rows is not None:
-        person.tags.set(tag_rows)
-    publish("PersonUpdated", {**_person_payload(person), "changed": sorted(changes)})
+    _update_party(person, changes, PERSON_FIELDS, _person_values, "PersonUpdated", _person_payload)
     return person
 
 
