@@ -1,9 +1,16 @@
 """The project's /api/v1: every context's router mounted on the platform's Ninja instance."""
 
+from valuechain.crm.activities.api import router as activities_router
+from valuechain.crm.automation.api import router as automation_router
 from valuechain.crm.customers.api import router as customers_router
+from valuechain.crm.leads.api import router as leads_router
+from valuechain.crm.sales.api import router as sales_router
+from valuechain.crm.territories.api import router as territories_router
 from valuechain.platform.api import build_api
+from valuechain.platform.attachments.api import router as attachments_router
 from valuechain.platform.audit.api import router as audit_router
 from valuechain.platform.customfields.api import router as customfields_router
+from valuechain.platform.dataexchange.api import router as dataexchange_router
 from valuechain.platform.events.api import router as events_router
 from valuechain.platform.identity.api import router as identity_router
 from valuechain.platform.routes import router as kernel_router
@@ -15,6 +22,13 @@ api = build_api(
         ("/", events_router),
         ("/", kernel_router),
         ("/", customfields_router),
+        ("/", attachments_router),
+        ("/", dataexchange_router),
         ("/", customers_router),
+        ("/", sales_router),
+        ("/", leads_router),
+        ("/", activities_router),
+        ("/", territories_router),
+        ("/", automation_router),
     ]
 )

@@ -85,7 +85,14 @@ INSTALLED_APPS = [
     "valuechain.platform.web",
     "valuechain.platform.ops",
     "valuechain.platform.customfields",
+    "valuechain.platform.attachments",
+    "valuechain.platform.dataexchange",
     "valuechain.crm.customers",
+    "valuechain.crm.sales",
+    "valuechain.crm.leads",
+    "valuechain.crm.activities",
+    "valuechain.crm.territories",
+    "valuechain.crm.automation",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Activities: tasks, calls and meetings with due dates, reminders, my day, inbound e-mail."""

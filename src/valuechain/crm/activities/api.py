@@ -1,0 +1,5 @@
+"""API routes of activities (crm area)."""
+
+from valuechain.platform.api import area_router
+
+router = area_router("crm")

@@ -1,0 +1,5 @@
+"""Pages of activities."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,1 @@
+"""Workflow automation: when an event happens and conditions hold, run actions."""

@@ -1,0 +1,5 @@
+"""Pages of automation."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

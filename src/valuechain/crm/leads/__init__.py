@@ -1,0 +1,1 @@
+"""Leads: capture, duplicate check, scoring, qualification and conversion."""

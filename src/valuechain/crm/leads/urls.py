@@ -1,0 +1,5 @@
+"""Pages of leads."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

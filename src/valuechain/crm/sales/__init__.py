@@ -1,0 +1,1 @@
+"""Sales: pipelines, stages, opportunities and the sales forecast."""

@@ -1,0 +1,11 @@
+"""App configuration for sales."""
+
+from django.apps import AppConfig
+
+
+class SalesConfig(AppConfig):
+    """Sales: pipelines, stages, opportunities and the sales forecast."""
+
+    name = "valuechain.crm.sales"
+    label = "sales"
+    verbose_name = "Sales"

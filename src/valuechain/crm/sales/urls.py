@@ -1,0 +1,5 @@
+"""Pages of sales."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,1 @@
+"""Territories: geography and segment rules, teams, assignment and record rules."""

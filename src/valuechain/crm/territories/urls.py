@@ -1,0 +1,5 @@
+"""Pages of territories."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

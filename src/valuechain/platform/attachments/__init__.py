@@ -1,0 +1,1 @@
+"""Documents attached to any record, checked by size and content type."""

@@ -1,0 +1,5 @@
+"""API routes of attachments; each operation checks the record type's permission."""
+
+from valuechain.platform.api import member_router
+
+router = member_router()

@@ -1,0 +1,5 @@
+"""Pages of attachments."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

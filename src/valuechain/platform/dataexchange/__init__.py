@@ -1,0 +1,1 @@
+"""CSV and Excel import with column mapping and export of list views."""

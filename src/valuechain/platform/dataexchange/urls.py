@@ -1,0 +1,5 @@
+"""Pages of dataexchange."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
