@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Query, Status
 
 from valuechain.crm.customers import queries, services
+from valuechain.crm.customers.customer360_api import router as customer360_router
 from valuechain.crm.customers.interactions_api import router as interactions_router
 from valuechain.crm.customers.models import (
     Account,
@@ -380,3 +381,4 @@ def account_lifecycle_history(
 
 
 router.add_router("", interactions_router)  # touch points live in their own module
+router.add_router("", customer360_router)  # the 360° view lives in its own module

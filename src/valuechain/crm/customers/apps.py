@@ -11,7 +11,7 @@ class CustomersConfig(AppConfig):
     verbose_name = "Customers"
 
     def ready(self) -> None:
-        from valuechain.crm.customers import queries
+        from valuechain.crm.customers import customer360, queries
         from valuechain.crm.customers.demo import seed_customers
         from valuechain.platform.customfields.registry import register_target
         from valuechain.platform.ops.demo_registry import register_demo_seeder
@@ -31,3 +31,4 @@ class CustomersConfig(AppConfig):
         register_target("customers.account", "Account")
         register_target("customers.person", "Person")
         register_demo_seeder("customers", seed_customers, order=10)
+        customer360.register_builtins()

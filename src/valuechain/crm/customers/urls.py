@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from valuechain.crm.customers import interaction_views, views
+from valuechain.crm.customers import customer360_views, interaction_views, views
 
 urlpatterns = [
     path("crm/accounts/", views.account_list, name="customers-account-list"),
@@ -36,6 +36,30 @@ urlpatterns = [
         interaction_views.log_activity,
         {"kind": "person"},
         name="customers-person-log-activity",
+    ),
+    path(
+        "crm/accounts/<int:party_id>/360/",
+        customer360_views.customer_360,
+        {"kind": "account"},
+        name="customers-account-360",
+    ),
+    path(
+        "crm/accounts/<int:party_id>/360/timeline/",
+        customer360_views.customer_360_timeline,
+        {"kind": "account"},
+        name="customers-account-360-timeline",
+    ),
+    path(
+        "crm/people/<int:party_id>/360/",
+        customer360_views.customer_360,
+        {"kind": "person"},
+        name="customers-person-360",
+    ),
+    path(
+        "crm/people/<int:party_id>/360/timeline/",
+        customer360_views.customer_360_timeline,
+        {"kind": "person"},
+        name="customers-person-360-timeline",
     ),
     path(
         "crm/interactions/unmatched/",
