@@ -38,6 +38,16 @@ def test_interaction_counts_edge_cases():
     assert seeding.interaction_counts(5, 0, random.Random(1)) == [0, 0, 0, 0, 0]
 
 
+def test_employers_give_a_share_of_people_to_accounts_heavy_tailed():
+    slots = seeding.employers(10_000, list(range(1, 501)), random.Random(3))
+    assert len(slots) == 10_000
+    contacts = Counter(slot for slot in slots if slot is not None)
+    assert sum(contacts.values()) == 3_000
+    assert max(contacts.values()) <= 3_000 * seeding.MAX_SHARE_PER_CUSTOMER
+    assert sorted(contacts.values())[len(contacts) // 2] <= 5
+    assert seeding.employers(4, [], random.Random(3)) == [None, None, None, None]
+
+
 def test_progress_line_ends_at_the_total():
     out = io.StringIO()
     bar = seeding.Progress("people", 10, out)

@@ -4,10 +4,11 @@ For benchmarks and load tests, not for demos (``valuechain demo`` makes the smal
 one). Distributions: interactions per customer are heavy-tailed (Pareto: many customers
 with a handful, a few with thousands), channels follow a retail mix, every customer starts
 at some point of the last three years and recent months are busier; a share of the people
-are contacts of accounts, a few accounts with many. Rows are written in batches: on
-PostgreSQL through COPY into a temporary table and one ``INSERT … SELECT`` per batch
-(COPY straight into a table with row-level security is refused), elsewhere with
-``bulk_create``. Signals, audit and events are skipped on purpose: this is bulk data.
+are contacts of accounts, heavy-tailed too (a few accounts with a hundred contacts).
+Rows are written in batches: on PostgreSQL through COPY into a temporary table and one
+``INSERT … SELECT`` per batch (COPY straight into a table with row-level security is
+refused), elsewhere with ``bulk_create``. Signals, audit and events are skipped on
+purpose: this is bulk data.
 """
 
 from __future__ import annotations
@@ -211,9 +212,18 @@ def interaction_counts(customers: int, total: int, rng: random.Random) -> list[i
     return counts
 
 
-def skewed_choice(options: int, rng: random.Random, alpha: float = 1.1) -> int:
-    """An index in ``range(options)``, low indexes far more likely (who gets many contacts)."""
-    return min(int(rng.paretovariate(alpha)) - 1, options - 1)
+def employers(people: int, account_ids: Sequence[int], rng: random.Random) -> list[int | None]:
+    """The account of each person, or None (a consumer): ``CONTACT_SHARE`` are contacts,
+    spread heavy-tailed over the accounts (most have a handful, a few have a hundred)."""
+    contacts = round(people * CONTACT_SHARE) if account_ids else 0
+    per_account = interaction_counts(len(account_ids), contacts, rng)
+    slots: list[int | None] = [
+        account for account, count in zip(account_ids, per_account, strict=True)
+        for _ in range(count)
+    ]  # fmt: skip
+    slots += [None] * (people - contacts)
+    rng.shuffle(slots)
+    return slots
 
 
 def moments(
@@ -389,13 +399,12 @@ def _write_people(
     stages, weights = list(STAGE_MIX), list(STAGE_MIX.values())
     people: list[tuple[int, str, int | None, dt.datetime]] = []
     bar = ctx.progress("people", count)
+    accounts = employers(count, account_ids, ctx.rng)
     for batch in batched(range(count)):
         rows, extra = [], []
         for number in batch:
             first, last = ctx.rng.choice(FIRST_NAMES), ctx.rng.choice(LAST_NAMES)
-            account = None
-            if account_ids and ctx.rng.random() < CONTACT_SHARE:
-                account = account_ids[skewed_choice(len(account_ids), ctx.rng)]
+            account = accounts[number]
             stage = ctx.rng.choices(stages, weights)[0]
             since = ctx.now - dt.timedelta(days=HISTORY_DAYS * ctx.rng.random())
             rows.append((ctx.tenant_id, since, ctx.now, first, last,
