@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, Max, Min, Prefetch, Q, QuerySet, Value
 from django.urls import reverse
 
 from valuechain.crm.customers import panels
@@ -167,29 +167,42 @@ def profile(party: Account | Person) -> dict[str, Any]:
     }
 
 
+def _contact_rows(party: Account | Person) -> list[tuple[Any, ...]]:
+    """E-mails, phones and addresses in one round trip (UNION ALL), in display order:
+    primary first, addresses by kind with the default first."""
+    owner = {party_kind(party): party}
+    blank = Value("", output_field=CharField())
+    emails = EmailAddress.objects.filter(**owner).values_list(
+        Value("email", output_field=CharField()), "email", "kind", "is_primary",
+        blank, blank, blank, blank, "pk",
+    )  # fmt: skip
+    phones = PhoneNumber.objects.filter(**owner).values_list(
+        Value("phone", output_field=CharField()), "number", "kind", "is_primary",
+        blank, blank, blank, blank, "pk",
+    )  # fmt: skip
+    addresses = Address.objects.filter(**owner).values_list(
+        Value("address", output_field=CharField()), blank, "kind", "is_default",
+        "line1", "postal_code", "city", "country", "pk",
+    )  # fmt: skip
+    rows = list(emails.order_by().union(phones.order_by(), addresses.order_by(), all=True))
+    return sorted(
+        rows, key=lambda row: (row[0], row[2] if row[0] == "address" else "", not row[3], row[8])
+    )
+
+
 def contacts(party: Account | Person) -> dict[str, Any]:
     """E-mails, phones and addresses; for an account also its people (the first 50)."""
-    owner = {party_kind(party): party}
-    found: dict[str, Any] = {
-        "emails": [
-            {"email": row.email, "kind": row.kind, "is_primary": row.is_primary}
-            for row in EmailAddress.objects.filter(**owner).order_by("-is_primary", "pk")
-        ],
-        "phones": [
-            {"number": row.number, "kind": row.kind, "is_primary": row.is_primary}
-            for row in PhoneNumber.objects.filter(**owner).order_by("-is_primary", "pk")
-        ],
-        "addresses": [
-            {
-                "kind": row.kind,
-                "is_default": row.is_default,
-                "text": str(row),
-                "city": row.city,
-                "country": row.country,
-            }
-            for row in Address.objects.filter(**owner).order_by("kind", "-is_default", "pk")
-        ],
-    }
+    found: dict[str, Any] = {"emails": [], "phones": [], "addresses": []}
+    for what, value, kind, flag, line1, postal_code, city, country, _pk in _contact_rows(party):
+        if what == "email":
+            found["emails"].append({"email": value, "kind": kind, "is_primary": flag})
+        elif what == "phone":
+            found["phones"].append({"number": value, "kind": kind, "is_primary": flag})
+        else:
+            text = str(Address(line1=line1, postal_code=postal_code, city=city, country=country))
+            found["addresses"].append(
+                {"kind": kind, "is_default": flag, "text": text, "city": city, "country": country}
+            )
     if isinstance(party, Account):
         people = list(
             _account_people(party)
