@@ -325,7 +325,7 @@ def interaction_figures(kind: str, party: Any) -> dict[str, Any]:
         _interactions_of(kind, party)
         .order_by()
         .values("channel")
-        .annotate(count=Count("pk"), first=Min("occurred_at"), last=Max("occurred_at"))
+        .annotate(count=Count("*"), first=Min("occurred_at"), last=Max("occurred_at"))
     )
     rows = list(per_channel)
     total = sum(row["count"] for row in rows)
