@@ -44,6 +44,7 @@ TIMELINE_DEFAULT_LIMIT = 20
 TIMELINE_MAX_LIMIT = 100
 CONTACTS_SHOWN = 50  # an account's people listed in the view; the count says how many in all
 DETAIL_LENGTH = 300
+LIFECYCLE_WINDOW = TIMELINE_MAX_LIMIT + 1  # enough for any first page; covers "stage since"
 BUILTIN_FIGURES = frozenset(
     {
         "interaction_count",
@@ -292,6 +293,19 @@ def interaction_entries(
     ]
 
 
+def _latest_moves(kind: str, party: Any) -> list[LifecycleChange]:
+    """The party's newest stage moves, read once per loaded party (figures and timeline)."""
+    cached: list[LifecycleChange] | None = getattr(party, "_customer360_moves", None)
+    if cached is None:
+        cached = list(
+            LifecycleChange.objects.filter(**{kind: party})
+            .only("pk", "changed_at", "from_stage", "to_stage")
+            .order_by("-changed_at", "-pk")[:LIFECYCLE_WINDOW]
+        )
+        party._customer360_moves = cached
+    return cached
+
+
 def lifecycle_entries(
     kind: str,
     party: Any,
@@ -302,10 +316,15 @@ def lifecycle_entries(
     """Timeline source "lifecycle": the party's stage moves; they have no channel."""
     if channel:
         return []
-    rows = LifecycleChange.objects.filter(**{kind: party})
-    if before is not None:
-        rows = rows.filter(before.q("lifecycle", time_field="changed_at"))
-    rows = rows.only("pk", "changed_at", "from_stage", "to_stage").order_by("-changed_at", "-pk")
+    if before is None:  # the first page comes from the moves the key figures read too
+        rows: Any = _latest_moves(kind, party)
+    else:
+        rows = (
+            LifecycleChange.objects.filter(**{kind: party})
+            .filter(before.q("lifecycle", time_field="changed_at"))
+            .only("pk", "changed_at", "from_stage", "to_stage")
+            .order_by("-changed_at", "-pk")
+        )
     return [
         TimelineEntry(
             occurred_at=row.changed_at,
@@ -342,12 +361,15 @@ def interaction_figures(kind: str, party: Any) -> dict[str, Any]:
 
 def lifecycle_figures(kind: str, party: Any) -> dict[str, Any]:
     """Key figures "lifecycle": the current stage and since when (its latest move there)."""
-    since = (
-        LifecycleChange.objects.filter(**{kind: party}, to_stage=party.lifecycle_stage)
-        .order_by("-changed_at", "-pk")
-        .values_list("changed_at", flat=True)
-        .first()
-    )
+    moves = _latest_moves(kind, party)
+    since = next((m.changed_at for m in moves if m.to_stage == party.lifecycle_stage), None)
+    if since is None and len(moves) == LIFECYCLE_WINDOW:  # a long history: look further back
+        since = (
+            LifecycleChange.objects.filter(**{kind: party}, to_stage=party.lifecycle_stage)
+            .order_by("-changed_at", "-pk")
+            .values_list("changed_at", flat=True)
+            .first()
+        )
     return {
         "lifecycle_stage": party.lifecycle_stage,
         "lifecycle_stage_since": since or party.created_at,
