@@ -29,3 +29,23 @@ def sales_a(tenant_a: Any) -> Membership:
     """A sales rep of tenant A."""
     user = tenancy.create_user("rep@alpha.test", "correct horse battery staple")
     return tenancy.add_member(tenant_a, user, "sales_rep")
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings: Any, tmp_path: Any) -> Any:
+    """Stored files go to a temporary MEDIA_ROOT."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"
+
+
+@pytest.fixture
+def token_for() -> Any:
+    """Issue an API token for a membership; returns the raw bearer value."""
+    from valuechain.platform.identity import services as identity
+
+    def issue(membership: Membership, scopes: list[str]) -> str:
+        with tenant_context(membership.tenant, actor=membership.user, channel="cli"):
+            _, raw = identity.create_token(membership, "test", scopes, 30, membership.user)
+        return str(raw)
+
+    return issue

@@ -41,7 +41,7 @@ def list_activities(
 @router.post("/activities", response={201: ActivityOut}, summary="Create an activity")
 def create_activity(request: HttpRequest, data: ActivityIn) -> Status[Activity]:
     """A task, call or meeting to do, or a note of something done (goes on the timeline)."""
-    activity = services.create_activity(data.dict())
+    activity = services.create_activity(data.dict(exclude_unset=True))
     return Status(201, queries.activity(activity.pk))
 
 
