@@ -85,3 +85,23 @@ def test_demo_if_empty_twice_seeds_the_customers_once(settings, tmp_path):
     with tenant_context(Tenant.objects.get(slug="demo"), channel="cli"):
         assert Account.objects.count() == 60
         assert Person.objects.count() == 350
+
+
+def test_seed_interactions_fills_every_channel_and_parks_unknown_senders(in_tenant_a):
+    from valuechain.crm.customers.demo_interactions import CHANNEL_STORIES, seed_interactions
+    from valuechain.crm.customers.models import Interaction
+
+    seed_customers(random.Random(7))
+    summary = seed_interactions(random.Random(7))
+
+    total = Interaction.objects.count()
+    unmatched = Interaction.objects.filter(status="unmatched")
+    assert summary == f"{total} interactions (12 unmatched)"
+    assert unmatched.count() == 12
+    assert set(unmatched.values_list("identifier_value", flat=True)) == {
+        f"visitor{index}@unknown.example" for index in range(12)
+    }
+    matched = Interaction.objects.filter(status="matched")
+    assert matched.filter(person__isnull=True).count() == 0
+    assert set(matched.values_list("channel", flat=True)) == set(CHANNEL_STORIES)
+    assert seed_interactions(random.Random(7)) == "0 interactions (0 unmatched)"
