@@ -13,8 +13,8 @@ class CustomersConfig(AppConfig):
     def ready(self) -> None:
         from valuechain.crm.customers import queries
         from valuechain.crm.customers.demo import seed_customers
-        from valuechain.platform.attachments.registry import register_attachable
         from valuechain.crm.customers.demo_interactions import seed_interactions
+        from valuechain.platform.attachments.registry import register_attachable
         from valuechain.platform.customfields.registry import register_target
         from valuechain.platform.ops.demo_registry import register_demo_seeder
         from valuechain.platform.web.registry import MenuItem, register_menu_item, register_search
