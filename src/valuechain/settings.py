@@ -268,7 +268,11 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request when it is missing
 MEDIA_URL = "media/"
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))  # attachments, via STORAGES
+ATTACHMENT_MAX_BYTES = int(os.environ.get("VALUECHAIN_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+INBOUND_EMAIL_MAX_BYTES = int(
+    os.environ.get("VALUECHAIN_INBOUND_EMAIL_MAX_BYTES", str(25 * 1024 * 1024))
+)
 
 # --- valuechain -----------------------------------------------------------------------
 IDEMPOTENCY_KEY_TTL_HOURS = int(os.environ.get("VALUECHAIN_IDEMPOTENCY_TTL_HOURS", "48"))

@@ -14,6 +14,7 @@ class CustomersConfig(AppConfig):
         from valuechain.crm.customers import customer360, queries
         from valuechain.crm.customers.demo import seed_customers
         from valuechain.crm.customers.demo_interactions import seed_interactions
+        from valuechain.platform.attachments.registry import register_attachable
         from valuechain.platform.customfields.registry import register_target
         from valuechain.platform.ops.demo_registry import register_demo_seeder
         from valuechain.platform.web.registry import MenuItem, register_menu_item, register_search
@@ -31,6 +32,8 @@ class CustomersConfig(AppConfig):
         register_search("person", "crm:read", queries.search_people)
         register_target("customers.account", "Account")
         register_target("customers.person", "Person")
+        register_attachable("customers.account", "crm")
+        register_attachable("customers.person", "crm")
         register_demo_seeder("customers", seed_customers, order=10)
         customer360.register_builtins()
         register_demo_seeder("interactions", seed_interactions, order=15)

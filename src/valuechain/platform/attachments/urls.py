@@ -1,5 +1,10 @@
 """Pages of attachments."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from valuechain.platform.attachments import views
+
+urlpatterns = [
+    path("attachments/upload/", views.upload, name="attachments-upload"),
+    path("attachments/<int:attachment_id>/delete/", views.delete, name="attachments-delete"),
+]
