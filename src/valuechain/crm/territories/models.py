@@ -69,7 +69,9 @@ class AssignmentRule(TenantOwned):
         Territory, on_delete=models.CASCADE, related_name="assignment_rules"
     )
     applies_to = models.CharField(max_length=10, choices=[(t, t) for t in RECORD_TYPES])
-    method = models.CharField(max_length=20, choices=[(m, m) for m in ASSIGNMENT_METHODS])
+    method = models.CharField(
+        max_length=20, choices=[(m, m.replace("_", " ")) for m in ASSIGNMENT_METHODS]
+    )
     is_active = models.BooleanField(default=True)
     # The user who got the last record: round robin continues after them.
     last_user = models.ForeignKey(

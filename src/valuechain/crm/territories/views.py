@@ -15,7 +15,7 @@ from valuechain.crm.territories import queries, services
 from valuechain.crm.territories.forms import MemberForm, RuleForm, TerritoryForm, join_list
 from valuechain.crm.territories.models import Territory
 from valuechain.platform.errors import DomainError
-from valuechain.platform.identity.decorators import requires
+from valuechain.platform.identity.decorators import forbidden, requires
 from valuechain.platform.identity.record_rules import current_role
 
 PER_PAGE = 50
@@ -24,6 +24,15 @@ SORTS = {"name": "name", "-name": "-name", "priority": "-priority"}
 
 def _can_manage() -> bool:
     return current_role() in services.MANAGING_ROLES
+
+
+def _refusal(request: HttpRequest) -> HttpResponse | None:
+    """The 403 page for members who may read territories but not change them."""
+    if _can_manage():
+        return None
+    return forbidden(
+        request, "Only an administrator or a sales manager may change territories.", "crm:write"
+    )
 
 
 def _territory_or_404(territory_id: int) -> Territory:
@@ -80,6 +89,8 @@ def _detail(
 @requires("crm", "write")
 def territory_create(request: HttpRequest) -> HttpResponse:
     """/crm/territories/new/: add a territory."""
+    if (refused := _refusal(request)) is not None:
+        return refused
     form = TerritoryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         territory = _save(form, lambda: services.create_territory(**form.service_arguments()))
@@ -94,6 +105,8 @@ def territory_create(request: HttpRequest) -> HttpResponse:
 @requires("crm", "write")
 def territory_edit(request: HttpRequest, territory_id: int) -> HttpResponse:
     """/crm/territories/<id>/edit/: change a territory's name, priority and criteria."""
+    if (refused := _refusal(request)) is not None:
+        return refused
     territory = _territory_or_404(territory_id)
     initial = {
         "name": territory.name,
@@ -120,6 +133,8 @@ def territory_edit(request: HttpRequest, territory_id: int) -> HttpResponse:
 @require_POST
 def member_add(request: HttpRequest, territory_id: int) -> HttpResponse:
     """Add a user to the team (POST from the detail page)."""
+    if (refused := _refusal(request)) is not None:
+        return refused
     territory = _territory_or_404(territory_id)
     form = MemberForm(request.POST)
     if form.is_valid():
@@ -138,6 +153,8 @@ def member_add(request: HttpRequest, territory_id: int) -> HttpResponse:
 @require_POST
 def member_remove(request: HttpRequest, territory_id: int, member_id: int) -> HttpResponse:
     """Take a user off the team."""
+    if (refused := _refusal(request)) is not None:
+        return refused
     territory = _territory_or_404(territory_id)
     try:
         services.remove_member(territory.pk, member_id)
@@ -154,6 +171,8 @@ def member_remove(request: HttpRequest, territory_id: int, member_id: int) -> Ht
 @require_POST
 def rule_add(request: HttpRequest, territory_id: int) -> HttpResponse:
     """Add an assignment rule (POST from the detail page)."""
+    if (refused := _refusal(request)) is not None:
+        return refused
     territory = _territory_or_404(territory_id)
     form = RuleForm(request.POST)
     if form.is_valid():
