@@ -174,6 +174,59 @@ def test_lead_rule_when_the_leads_app_has_its_model(world):
         lead_model = apps.get_model("leads", "Lead")
     except LookupError:
         pytest.skip("the leads app has no Lead model on this branch yet")
+    import importlib
+
+    from valuechain.crm.territories import assignment
+
+    leads = importlib.import_module("valuechain.crm.leads.services")
     team = world.team
-    with tenant_context(team.tenant, actor=team.rep3.user):
-        assert list(restrict(lead_model.objects.all())) == []
+    with tenant_context(team.tenant, actor=team.admin.user):
+        made = {
+            "rep1_own": leads.create_lead(last_name="rep1_own", owner_id=team.rep1.user_id),
+            "dach": leads.create_lead(last_name="dach", country="DE", owner_id=team.admin.user_id),
+            "france": leads.create_lead(last_name="france", country="FR"),
+            "pool": leads.create_lead(last_name="pool", country="US"),
+            "rep2_us": leads.create_lead(last_name="rep2_us", owner_id=team.rep2.user_id),
+        }
+        assignment.rebuild_links()
+    seen = {}
+    for who in ("rep1", "rep3", "manager", "marketer"):
+        with tenant_context(team.tenant, actor=getattr(team, who).user):
+            seen[who] = set(restrict(lead_model.objects.all()).values_list("last_name", flat=True))
+    assert seen == {
+        "rep1": {"rep1_own", "dach", "pool"},
+        "rep3": {"france", "pool"},
+        "manager": {"rep1_own", "dach", "pool", "rep2_us"},
+        "marketer": set(made),
+    }
+
+
+def test_opportunities_follow_their_account_when_the_sales_app_has_its_model(world):
+    try:
+        opportunity_model = apps.get_model("sales", "Opportunity")
+    except LookupError:
+        pytest.skip("the sales app has no Opportunity model on this branch yet")
+    import importlib
+
+    create = importlib.import_module("valuechain.crm.sales.services").create_opportunity
+    team = world.team
+    with tenant_context(team.tenant, actor=team.admin.user):
+        names = {
+            "of_dach": (world.accounts["dach"], team.admin),
+            "of_france": (world.accounts["france"], team.rep3),
+            "rep1_on_outside": (world.accounts["outside"], team.rep1),
+            "admin_on_outside": (world.accounts["outside"], team.admin),
+        }
+        for name, (account, owner) in names.items():
+            create({"name": name, "account_id": account.pk, "owner_id": owner.user_id})
+    seen = {}
+    for who in ("rep1", "rep3", "manager", "marketer"):
+        with tenant_context(team.tenant, actor=getattr(team, who).user):
+            rows = restrict(opportunity_model.objects.all())
+            seen[who] = set(rows.values_list("name", flat=True))
+    assert seen == {
+        "rep1": {"of_dach", "rep1_on_outside"},
+        "rep3": {"of_france"},
+        "manager": {"of_dach", "rep1_on_outside"},
+        "marketer": set(names),
+    }

@@ -332,3 +332,36 @@ def test_rebuild_links_and_cli(team, capsys):
         assert Account.objects.get(pk=paris.pk).owner_id == team.rep3.user_id
     with pytest.raises(CommandError):
         call_command("territories", "rebuild", "--tenant", "nope")
+
+
+def _leads_services():
+    import importlib
+
+    from django.apps import apps
+
+    try:
+        apps.get_model("leads", "Lead")
+    except LookupError:
+        pytest.skip("the leads app has no Lead model on this branch yet")
+    return importlib.import_module("valuechain.crm.leads.services")
+
+
+def test_new_leads_without_owner_go_round_robin(team, django_capture_on_commit_callbacks):
+    leads = _leads_services()
+    with tenant_context(team.tenant, actor=team.admin.user):
+        services.create_rule(team.dach.pk, applies_to="lead", method="round_robin")
+        created = []
+        for index, country in enumerate(["DE", "AT", "CH", "US"]):
+            with django_capture_on_commit_callbacks(execute=True):
+                created.append(leads.create_lead(last_name=f"L{index}", country=country))
+        with django_capture_on_commit_callbacks(execute=True):
+            owned = leads.create_lead(last_name="Owned", country="DE", owner_id=team.rep3.user_id)
+        for lead in [*created, owned]:
+            lead.refresh_from_db()
+        rep1, rep2 = sorted([team.rep1.user_id, team.rep2.user_id])
+        assert [lead.owner_id for lead in created] == [rep1, rep2, rep1, None]
+        assert owned.owner_id == team.rep3.user_id
+        linked = dict(
+            TerritoryRecord.objects.filter(record_type="lead").values_list("record_id", "territory")
+        )
+        assert linked == {lead.pk: team.dach.pk for lead in [*created[:3], owned]}

@@ -31,7 +31,7 @@ from valuechain.platform.tenancy.context import require_tenant_id
 from valuechain.platform.tenancy.models import Membership
 
 ADDRESS_PREFERENCE = ("billing", "shipping", "other")  # an account is placed by its billing address
-CLOSED_LEAD_STATUSES = ("converted", "disqualified", "lost")
+CLOSED_LEAD_STATUSES = ("converted", "unqualified", "disqualified", "lost")  # not open work
 ACCOUNT_INACTIVE_STAGES = ("churned",)
 
 
@@ -227,29 +227,41 @@ def lead_attributes(values: Mapping[str, Any]) -> domain.RecordAttributes:
     )
 
 
+def _lead_values(lead_id: int, fallback: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The lead's attributes from its row when the leads app has one (the event lacks region)."""
+    rows = _lead_rows(lead_id)
+    return rows[0][1] if rows else fallback
+
+
 @transaction.atomic
-def place_lead(lead_id: int, values: Mapping[str, Any], owner_id: int | None) -> Choice:
+def place_lead(
+    lead_id: int, values: Mapping[str, Any], owner_id: int | None, *, assign: bool = True
+) -> Choice:
     """Link a lead to its territory; assign it by the rule when it came without an owner."""
-    territory_id = match_territory(lead_attributes(values))
+    territory_id = match_territory(lead_attributes(_lead_values(lead_id, values)))
     link_record("lead", lead_id, territory_id)
-    if owner_id is None and territory_id is not None:
-        assign = _lead_owner_service()
-        if assign is not None:
+    if assign and owner_id is None and territory_id is not None:
+        assign_owner = _lead_owner_service()
+        if assign_owner is not None:
             owner_id = assign_in_territory(territory_id, "lead")
             if owner_id is not None:
-                assign(lead_id, owner_id)
+                assign_owner(lead_id, owner_id)
     return Choice(territory_id, owner_id)
 
 
 LEAD_FIELDS = ("country", "region", "postal_code", "industry", "size_band")
 
 
-def _lead_rows() -> list[tuple[int, dict[str, Any]]]:
+def _lead_rows(lead_id: int | None = None) -> list[tuple[int, dict[str, Any]]]:
+    """(id, attributes) of every lead, or of one; empty while the leads app has no model."""
     model = lead_model()
     if model is None:
         return []
     names = [f for f in LEAD_FIELDS if any(x.name == f for x in model._meta.get_fields())]
-    return [(row["pk"], row) for row in model._default_manager.values("pk", *names).order_by("pk")]
+    rows = model._default_manager.all()
+    if lead_id is not None:
+        rows = rows.filter(pk=lead_id)
+    return [(row["pk"], row) for row in rows.values("pk", *names).order_by("pk")]
 
 
 @transaction.atomic

@@ -38,6 +38,12 @@ def place_lead(event: OutboxEvent) -> None:
     )
 
 
+@subscribe("LeadUpdated")
+def relink_lead(event: OutboxEvent) -> None:
+    """A lead's attributes may have changed: link it again (its owner is left alone)."""
+    assignment.place_lead(int(event.payload["lead_id"]), event.payload, None, assign=False)
+
+
 @subscribe("TerritoryCreated", "TerritoryUpdated", "TerritoryDeleted", background=True)
 def relink_records(event: OutboxEvent) -> None:
     """Criteria changed: recompute every record's territory link."""
