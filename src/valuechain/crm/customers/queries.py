@@ -22,6 +22,7 @@ from valuechain.crm.customers.models import (
     Tag,
 )
 from valuechain.platform.errors import DomainError
+from valuechain.platform.identity.record_rules import restrict
 from valuechain.platform.web.registry import SearchHit
 
 ACCOUNT_SORTS = ("name", "created_at", "updated_at", "lifecycle_stage")
@@ -67,7 +68,7 @@ def accounts(filters: PartyFilters | None = None) -> QuerySet[Account]:
     queryset = Account.objects.select_related("parent", "owner").prefetch_related(
         Prefetch("tags", queryset=Tag.objects.order_by("name"))
     )
-    queryset = _common_filters(queryset, filters)
+    queryset = restrict(_common_filters(queryset, filters))
     if filters.name:
         text = filters.name.strip()
         queryset = queryset.filter(Q(name__icontains=text) | Q(legal_name__icontains=text))
@@ -84,7 +85,7 @@ def people(filters: PartyFilters | None = None) -> QuerySet[Person]:
         Prefetch("emailaddress_set", queryset=EmailAddress.objects.order_by("-is_primary", "pk")),
         Prefetch("phonenumber_set", queryset=PhoneNumber.objects.order_by("-is_primary", "pk")),
     )
-    queryset = _common_filters(queryset, filters)
+    queryset = restrict(_common_filters(queryset, filters))
     if filters.name:
         for word in filters.name.split():
             queryset = queryset.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
@@ -196,7 +197,8 @@ def search_accounts(query: str, limit: int) -> list[SearchHit]:
     if not text:
         return []
     found = (
-        Account.objects.filter(
+        restrict(Account.objects.all())
+        .filter(
             Q(name__icontains=text)
             | Q(legal_name__icontains=text)
             | Q(emailaddress__email__icontains=text.lower())
@@ -225,7 +227,8 @@ def search_people(query: str, limit: int) -> list[SearchHit]:
     for word in text.split():
         by_name &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
     found = (
-        Person.objects.filter(
+        restrict(Person.objects.all())
+        .filter(
             by_name
             | Q(emailaddress__email__icontains=text.lower())
             | Q(phonenumber__number__contains=text.replace(" ", ""))
