@@ -124,10 +124,24 @@ def person_block(first_name: str, last_name: str) -> str:
     return f"{soundex(last[-1] if last else '')}:{first[:1]}"
 
 
+def person_prefix_block(first_name: str, last_name: str) -> str:
+    """Second blocking key: the last name's first four letters and the first initial.
+
+    Catches typos late in a name that change its Soundex ("Lovelace", "Lovelance").
+    """
+    last = fold(last_name).replace(" ", "")
+    return f"{last[:4]}:{fold(first_name)[:1]}" if last else ""
+
+
 def company_block(name: str) -> str:
     """Blocking key of a company: Soundex of the first word of its normalised name."""
     words = company_name(name).split()
     return soundex(words[0]) if words else ""
+
+
+def company_prefix_block(name: str) -> str:
+    """Second blocking key of a company: the first four letters of its normalised name."""
+    return company_name(name).replace(" ", "")[:4]
 
 
 def jaro_winkler(left: str, right: str) -> float:

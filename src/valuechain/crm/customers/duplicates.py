@@ -53,14 +53,12 @@ def find_people(progress: Progress | None = None) -> tuple[int, list[dedupe_doma
     found.add_groups(_contact_rows(EmailAddress, "person", "email"), "same_email")
     found.add_groups(_contact_rows(PhoneNumber, "person", "number"), "same_phone")
     rows = Person.objects.values_list("pk", "first_name", "last_name").iterator(chunk_size=BATCH)
-    names = [
-        (dedupe_domain.person_block(first, last), pk, dedupe_domain.person_name(first, last))
-        for pk, first, last in rows
-    ]
+    people = [(pk, first, last, dedupe_domain.person_name(first, last)) for pk, first, last in rows]
     if progress:
-        progress(f"{len(names)} people read; comparing names")
-    found.add_similar_names(names)
-    return len(names), found.ranked()
+        progress(f"{len(people)} people read; comparing names")
+    for block in (dedupe_domain.person_block, dedupe_domain.person_prefix_block):
+        found.add_similar_names((block(first, last), pk, name) for pk, first, last, name in people)
+    return len(people), found.ranked()
 
 
 def find_accounts(progress: Progress | None = None) -> tuple[int, list[dedupe_domain.Candidate]]:
@@ -74,10 +72,9 @@ def find_accounts(progress: Progress | None = None) -> tuple[int, list[dedupe_do
     )
     if progress:
         progress(f"{len(rows)} accounts read; comparing names")
-    found.add_similar_names(
-        (dedupe_domain.company_block(name), pk, dedupe_domain.company_name(name))
-        for pk, name, _ in rows
-    )
+    names = [(pk, name, dedupe_domain.company_name(name)) for pk, name, _ in rows]
+    for block in (dedupe_domain.company_block, dedupe_domain.company_prefix_block):
+        found.add_similar_names((block(name), pk, folded) for pk, name, folded in names)
     return len(rows), found.ranked()
 
 
