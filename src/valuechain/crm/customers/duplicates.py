@@ -23,6 +23,7 @@ from valuechain.crm.customers.models import Account, EmailAddress, Person, Phone
 from valuechain.platform.audit.models import AuditEntry
 from valuechain.platform.errors import DomainError
 from valuechain.platform.events.services import publish
+from valuechain.platform.identity.record_rules import restrict
 from valuechain.platform.tenancy.context import current, require_tenant_id
 
 BATCH = 2000
@@ -153,17 +154,19 @@ def candidates(kind: str | None = None, status: str | None = "open") -> QuerySet
 
 
 def parties_of(rows: Iterable[DuplicateCandidate]) -> dict[tuple[str, int], Any]:
-    """The people and accounts a page of candidates names, two queries at most."""
+    """The people and accounts a page of candidates names that the member may see (two
+    queries at most); a party outside the member's record rules is left out."""
     wanted: dict[str, set[int]] = {"person": set(), "account": set()}
     for row in rows:
         wanted[row.kind].update((row.first_id, row.second_id))
     found: dict[tuple[str, int], Any] = {}
     if wanted["person"]:
-        people = Person.objects.filter(pk__in=wanted["person"]).select_related("account")
+        people = restrict(Person.objects.filter(pk__in=wanted["person"]))
         found.update((("person", p.pk), p) for p in people)
     if wanted["account"]:
         found.update(
-            (("account", a.pk), a) for a in Account.objects.filter(pk__in=wanted["account"])
+            (("account", a.pk), a)
+            for a in restrict(Account.objects.filter(pk__in=wanted["account"]))
         )
     return found
 
