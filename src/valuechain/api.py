@@ -3,6 +3,7 @@
 from valuechain.crm.activities.api import router as activities_router
 from valuechain.crm.automation.api import router as automation_router
 from valuechain.crm.customers.api import router as customers_router
+from valuechain.crm.customers.merge_api import router as merge_router
 from valuechain.crm.leads.api import router as leads_router
 from valuechain.crm.sales.api import router as sales_router
 from valuechain.crm.territories.api import router as territories_router
@@ -24,6 +25,8 @@ api = build_api(
         ("/", customfields_router),
         ("/", attachments_router),
         ("/", dataexchange_router),
+        # Before customers: POST /people/merge must win over /people/{person_id} (405).
+        ("/", merge_router),
         ("/", customers_router),
         ("/", sales_router),
         ("/", leads_router),

@@ -28,6 +28,9 @@ class CustomersConfig(AppConfig):
                 "crm", "Unmatched interactions", "customers-unmatched-list", "crm:read", order=30
             )
         )
+        register_menu_item(
+            MenuItem("crm", "Duplicates", "customers-duplicate-list", "crm:read", order=40)
+        )
         register_search("account", "crm:read", queries.search_accounts)
         register_search("person", "crm:read", queries.search_people)
         register_target("customers.account", "Account")

@@ -372,3 +372,10 @@ class Interaction(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.kind}: {self.subject or self.occurred_at.date()}"[:200]
+
+
+# Duplicate candidates and merge records live in their own module (one use case per file).
+from valuechain.crm.customers.merge_models import (  # noqa: E402
+    DuplicateCandidate as DuplicateCandidate,
+)
+from valuechain.crm.customers.merge_models import MergeRecord as MergeRecord  # noqa: E402

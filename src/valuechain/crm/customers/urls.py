@@ -3,6 +3,7 @@
 from django.urls import path
 
 from valuechain.crm.customers import customer360_views, interaction_views, views
+from valuechain.crm.customers import interaction_views, merge_views, views
 
 urlpatterns = [
     path("crm/accounts/", views.account_list, name="customers-account-list"),
@@ -76,4 +77,18 @@ urlpatterns = [
         interaction_views.unmatched_dismiss,
         name="customers-unmatched-dismiss",
     ),
+    path("crm/duplicates/", merge_views.duplicate_list, name="customers-duplicate-list"),
+    path("crm/duplicates/scan/", merge_views.duplicate_scan, name="customers-duplicate-scan"),
+    path(
+        "crm/duplicates/<int:candidate_id>/dismiss/",
+        merge_views.duplicate_dismiss,
+        name="customers-duplicate-dismiss",
+    ),
+    path(
+        "crm/merge/<str:kind>/<int:survivor_id>/<int:loser_id>/",
+        merge_views.merge_review,
+        name="customers-merge-review",
+    ),
+    path("crm/merges/", merge_views.merge_list, name="customers-merge-list"),
+    path("crm/merges/<int:merge_id>/undo/", merge_views.merge_undo, name="customers-merge-undo"),
 ]
