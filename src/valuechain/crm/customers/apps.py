@@ -11,9 +11,10 @@ class CustomersConfig(AppConfig):
     verbose_name = "Customers"
 
     def ready(self) -> None:
-        from valuechain.crm.customers import queries
+        from valuechain.crm.customers import importers, queries
         from valuechain.crm.customers.demo import seed_customers
         from valuechain.platform.customfields.registry import register_target
+        from valuechain.platform.dataexchange.registry import register_importer
         from valuechain.platform.ops.demo_registry import register_demo_seeder
         from valuechain.platform.web.registry import MenuItem, register_menu_item, register_search
 
@@ -31,3 +32,5 @@ class CustomersConfig(AppConfig):
         register_target("customers.account", "Account")
         register_target("customers.person", "Person")
         register_demo_seeder("customers", seed_customers, order=10)
+        register_importer(importers.ACCOUNTS)
+        register_importer(importers.CONTACTS)
