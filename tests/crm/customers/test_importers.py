@@ -22,7 +22,9 @@ def run(importer: str, text: str, mode: str = "valid_rows", mapping=None):
 
 def report(job) -> list[tuple[int, str, str, str]]:
     """(row, status, error code, field) of every report line."""
-    return [(r.row_number, r.status, r.error_code, r.field) for r in job.rows.order_by("row_number")]
+    return [
+        (r.row_number, r.status, r.error_code, r.field) for r in job.rows.order_by("row_number")
+    ]
 
 
 ACCOUNTS_CSV = (
@@ -159,7 +161,9 @@ def test_contact_matched_by_email_then_phone():
     services.add_phone("person", bob.pk, number="+49301234567")
     job = run(
         "customers.contacts",
-        "Last name,Email,Phone,Job title\nLovelace,Ada@example.com,,\nBuilder,,+49 30 1234567,Boss\n",
+        "Last name,Email,Phone,Job title\n"
+        "Lovelace,Ada@example.com,,\n"
+        "Builder,,+49 30 1234567,Boss\n",
     )
     assert (job.created_count, job.updated_count) == (0, 2)
     assert Person.objects.get(pk=ada.pk).last_name == "Lovelace"
@@ -174,7 +178,10 @@ def test_contact_account_created_when_missing():
 def test_contact_refusals():
     job = run(
         "customers.contacts",
-        "Last name,Email,Country,City,Street\nA,not-an-email,,,\n,a@b.example,,,\nC,,XX,Town,1 Road\n",
+        "Last name,Email,Country,City,Street\n"
+        "A,not-an-email,,,\n"
+        ",a@b.example,,,\n"
+        "C,,XX,Town,1 Road\n",
     )
     assert report(job) == [
         (2, "rejected", "invalid_email", "email"),

@@ -52,7 +52,9 @@ def test_check_mapping_refusals(mapping, code):
 
 
 def test_mapped_values_trims_and_pads_short_rows():
-    values = domain.mapped_values([" Acme "], ["Company", "Mail"], {"Company": "name", "Mail": "email"})
+    values = domain.mapped_values(
+        [" Acme "], ["Company", "Mail"], {"Company": "name", "Mail": "email"}
+    )
     assert values == {"name": "Acme", "email": ""}
 
 

@@ -61,7 +61,10 @@ def test_quoted_cells_with_delimiters_and_newlines():
 
 def test_xlsx_cells_become_text():
     content = xlsx_bytes(
-        [["Name", "Founded", "Staff", "Share", "Listed"], ["Acme", dt.date(2001, 2, 3), 12, 0.25, True]]
+        [
+            ["Name", "Founded", "Staff", "Share", "Listed"],
+            ["Acme", dt.date(2001, 2, 3), 12, 0.25, True],
+        ]
     )
     assert file_format("upload.bin", content) == "xlsx"
     table = parse("accounts.xlsx", content, **LIMITS)

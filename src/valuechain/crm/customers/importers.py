@@ -100,6 +100,8 @@ def _changes(record: Any, values: Mapping[str, Any]) -> dict[str, Any]:
         if field == "website":
             if _domain_of(str(current)) == _domain_of(str(value)) and current:
                 continue
+        elif field == "name" and str(current).casefold() == " ".join(str(value).split()).casefold():
+            continue  # the name matched case-insensitively; keep the record's spelling
         elif str(current or "") == str(value):
             continue
         changes[field] = value

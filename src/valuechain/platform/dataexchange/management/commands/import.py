@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from valuechain.platform.dataexchange import exports, services
 from valuechain.platform.dataexchange.registry import importers
@@ -58,21 +59,12 @@ class Command(BaseCommand):
         mapping = _mapping(options["mapping"])
         with tenant_context(tenant, actor=actor, channel="import"):
             try:
-                job = services.upload(
-                    importer_key=options["importer"],
-                    filename=path.name,
-                    content=path.read_bytes(),
-                    mapping=mapping,
-                    mode=options["mode"],
-                    row_limit=CLI_MAX_ROWS,
-                )
-                step = services.validate if options["dry_run"] else services.run
-                job = step(job.pk, progress=self._progress)
+                job = self._import(options, path, mapping)
             except DomainError as error:
                 known = ", ".join(i.key for i in importers())
                 hint = f" (importers: {known})" if error.code == "unknown_importer" else ""
                 raise CommandError(f"{error.code}: {error.message}{hint}") from error
-            sys.stderr.write("\n")
+            self.stderr.write("")
             self.stdout.write(
                 f"import {job.pk} {job.status}: {job.created_count} created, "
                 f"{job.updated_count} updated, {job.unchanged_count} unchanged, "
@@ -83,10 +75,24 @@ class Command(BaseCommand):
         if job.rejected_count:
             sys.exit(1)
 
+    @transaction.atomic
+    def _import(self, options: dict[str, Any], path: Path, mapping: dict[str, str] | None) -> Any:
+        """Upload and run (or validate) in one transaction: a refusal leaves no job behind."""
+        job = services.upload(
+            importer_key=options["importer"],
+            filename=path.name,
+            content=path.read_bytes(),
+            mapping=mapping,
+            mode=options["mode"],
+            row_limit=CLI_MAX_ROWS,
+        )
+        step = services.validate if options["dry_run"] else services.run
+        return step(job.pk, progress=self._progress)
+
     def _progress(self, done: int, total: int) -> None:
         if done == total or done % 100 == 0:
-            sys.stderr.write(f"\r{done}/{total} rows")
-            sys.stderr.flush()
+            self.stderr.write(f"\r{done}/{total} rows", ending="")
+            self.stderr.flush()
 
     def _write_rejects(self, job: Any, target: Path) -> None:
         headers, rows = services.rejects_table(job)
