@@ -274,6 +274,9 @@ def test_list_query_count_does_not_grow(client_a, tenant_a, admin_a, django_asse
 
 
 def test_scoring_rules_crud(client_a, tenant_a):
+    assert client_a.get("/api/v1/leads/scoring-rules").json()["count"] == 0  # GET writes nothing
+    with tenant_context(tenant_a):
+        services.create_lead(last_name="First")  # the first scored lead makes the defaults
     listed = client_a.get("/api/v1/leads/scoring-rules").json()
     assert listed["count"] == 9
     assert listed["items"][0] == {

@@ -149,6 +149,11 @@ def test_convert_page_shows_the_refusal(client_a, tenant_a, lead, no_sales):
 def test_scoring_rules_page(client_a, tenant_a):
     html = client_a.get("/crm/leads/scoring/").content.decode()
     assert "Has a company" in html and "Add a rule" in html
+    assert "Create the default rules" in html
+    with tenant_context(tenant_a):
+        assert ScoringRule.objects.count() == 0  # GET writes nothing
+    client_a.post("/crm/leads/scoring/", {"action": "defaults"})
+    assert "Create the default rules" not in client_a.get("/crm/leads/scoring/").content.decode()
     response = client_a.post(
         "/crm/leads/scoring/",
         {"action": "add", "rule-name": "Big", "rule-field": "size_employees"}

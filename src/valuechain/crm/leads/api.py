@@ -36,8 +36,7 @@ router = area_router("crm", tags=["leads"])
 
 @router.get("/leads/scoring-rules", response=Page[ScoringRuleOut], summary="List scoring rules")
 def list_scoring_rules(request: HttpRequest, params: Query[ListParams]) -> dict[str, Any]:
-    """The tenant's scoring rules; the default set is created on first use."""
-    scoring.ensure_default_rules()
+    """The tenant's scoring rules (empty until the first lead is scored or defaults are made)."""
     return paginate(
         queries.scoring_rules(), params, sortable=("name", "points"), default_sort=("pk",)
     )

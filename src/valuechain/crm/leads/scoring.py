@@ -35,6 +35,17 @@ def ensure_default_rules() -> None:
         return
 
 
+@transaction.atomic
+def set_up_default_rules() -> None:
+    """Create the default rule set now (the scoring page's button); a no-op once set up."""
+    ensure_default_rules()
+
+
+def is_set_up() -> bool:
+    """True once the tenant's scoring rules exist (defaults made, or changed since)."""
+    return bool(ScoringSetup.objects.exists())
+
+
 def active_rules() -> list[domain.Rule]:
     """The tenant's active rules, in the order they are shown."""
     ensure_default_rules()

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from valuechain.crm.customers.forms import ServiceForm
 from valuechain.crm.customers.models import Account, Person
 from valuechain.crm.leads import conversion, queries, scoring, services
+from valuechain.crm.leads.domain import DEFAULT_RULES
 from valuechain.crm.leads.forms import (
     ConvertForm,
     LeadFilterForm,
@@ -29,6 +30,7 @@ from valuechain.platform.identity.decorators import forbidden, requires
 from valuechain.platform.identity.domain import allows
 
 PER_PAGE = 50
+DEFAULT_KEYS = ("name", "field", "operator", "value", "points")
 FORM_FIELDS = (
     "first_name",
     "last_name",
@@ -225,13 +227,19 @@ def lead_convert(request: HttpRequest, lead_id: int) -> HttpResponse:
 
 @requires("crm", "read")
 def scoring_rules(request: HttpRequest) -> HttpResponse:
-    """/crm/leads/scoring/: the tenant's rules; writers add, switch and delete them."""
-    scoring.ensure_default_rules()
+    """/crm/leads/scoring/: the tenant's rules; writers add, switch and delete them.
+
+    GET writes nothing: before the first lead is scored the page previews the defaults.
+    """
     form = ScoringRuleForm()
     if request.method == "POST":
         if not _can_write(request):
             return forbidden(request, "Changing scoring rules needs crm:write.", "crm:write")
         action, item = request.POST.get("action", ""), request.POST.get("item", "")
+        if action == "defaults":
+            scoring.set_up_default_rules()
+            messages.success(request, "Default rules created.")
+            return redirect("leads-scoring-rules")
         if action == "add":
             form = ScoringRuleForm(request.POST)
             if form.is_valid() and _save(
@@ -251,5 +259,11 @@ def scoring_rules(request: HttpRequest) -> HttpResponse:
             return redirect("leads-scoring-rules")
         else:
             raise Http404("No such action.")
-    context = {"rules": queries.scoring_rules(), "form": form, "can_write": _can_write(request)}
+    context = {
+        "rules": queries.scoring_rules(),
+        "set_up": scoring.is_set_up(),
+        "defaults": [dict(zip(DEFAULT_KEYS, row, strict=True)) for row in DEFAULT_RULES],
+        "form": form,
+        "can_write": _can_write(request),
+    }
     return render(request, "leads/scoring_rules.html", context)
