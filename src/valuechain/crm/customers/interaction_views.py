@@ -93,7 +93,8 @@ def unmatched_list(request: HttpRequest) -> HttpResponse:
     rows = interaction_queries.unmatched()
     if request.GET.get("export") in FORMATS:
         fmt = request.GET["export"]
-        return export_response(rows, exports.UNMATCHED_COLUMNS, fmt, "unmatched-interactions")  # type: ignore[return-value]
+        response = export_response(rows, exports.UNMATCHED_COLUMNS, fmt, "unmatched-interactions")
+        return response  # type: ignore[return-value]
     page = Paginator(rows, UNMATCHED_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,

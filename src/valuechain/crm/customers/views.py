@@ -83,7 +83,8 @@ def account_list(request: HttpRequest) -> HttpResponse:
         request, ACCOUNT_SORT_CHOICES, queries.accounts, "customers.account"
     )
     if request.GET.get("export") in FORMATS:
-        return export_response(page, exports.ACCOUNT_COLUMNS, request.GET["export"], "accounts")  # type: ignore[return-value]
+        response = export_response(page, exports.ACCOUNT_COLUMNS, request.GET["export"], "accounts")
+        return response  # type: ignore[return-value]
     context = {"form": form, "page": page, "can_write": _can_write(request)}
     return render(request, "customers/account_list.html", context)
 
@@ -93,7 +94,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
     """/crm/people/: people with filters, sorting and pages."""
     form, page = _filtered_page(request, PERSON_SORT_CHOICES, queries.people, "customers.person")
     if request.GET.get("export") in FORMATS:
-        return export_response(page, exports.PERSON_COLUMNS, request.GET["export"], "people")  # type: ignore[return-value]
+        response = export_response(page, exports.PERSON_COLUMNS, request.GET["export"], "people")
+        return response  # type: ignore[return-value]
     context = {"form": form, "page": page, "can_write": _can_write(request)}
     return render(request, "customers/person_list.html", context)
 

@@ -11,9 +11,10 @@ class LeadsConfig(AppConfig):
     verbose_name = "Leads"
 
     def ready(self) -> None:
-        from valuechain.crm.leads import queries
+        from valuechain.crm.leads import importers, queries
         from valuechain.crm.leads.demo import seed_leads
         from valuechain.platform.customfields.registry import register_target
+        from valuechain.platform.dataexchange.registry import register_importer
         from valuechain.platform.ops.demo_registry import register_demo_seeder
         from valuechain.platform.web.registry import MenuItem, register_menu_item, register_search
 
@@ -21,3 +22,4 @@ class LeadsConfig(AppConfig):
         register_search("lead", "crm:read", queries.search_leads)
         register_target("leads.lead", "Lead")
         register_demo_seeder("leads", seed_leads, order=20)
+        register_importer(importers.LEADS)

@@ -14,6 +14,7 @@ from valuechain.crm.customers.forms import ServiceForm
 from valuechain.crm.customers.models import Account, Person
 from valuechain.crm.leads import conversion, queries, scoring, services
 from valuechain.crm.leads.domain import DEFAULT_RULES
+from valuechain.crm.leads.exports import LEAD_COLUMNS
 from valuechain.crm.leads.forms import (
     ConvertForm,
     LeadFilterForm,
@@ -25,6 +26,7 @@ from valuechain.crm.leads.forms import (
 from valuechain.crm.leads.models import Lead
 from valuechain.platform.customfields.forms import add_custom_errors, initial_custom_values
 from valuechain.platform.customfields.services import apply_custom_filters
+from valuechain.platform.dataexchange.exports import FORMATS, export_response
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.decorators import forbidden, requires
 from valuechain.platform.identity.domain import allows
@@ -98,6 +100,9 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         else:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         rows = queries.leads().none()
+    if request.GET.get("export") in FORMATS:  # every filtered row, not only the page
+        response = export_response(rows, LEAD_COLUMNS, request.GET["export"], "leads")
+        return response  # type: ignore[return-value]
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "can_write": _can_write(request)}
     return render(request, "leads/lead_list.html", context)
