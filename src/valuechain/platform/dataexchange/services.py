@@ -9,12 +9,13 @@ any row fails; ``valid_rows`` keeps the rows that worked and reports the rejects
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from valuechain.platform.dataexchange import domain, parsing
@@ -146,10 +147,28 @@ def _payload(job: ImportJob) -> dict[str, Any]:
 
 
 def _locked_job(job_id: int) -> ImportJob:
+    """The job, locked; then the tenant's lock for its importer (see _serialise)."""
     job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
     if job is None:
         raise DomainError("import_not_found", "No such import.", status=404)
+    _serialise(job)
     return job
+
+
+def _serialise(job: ImportJob) -> None:
+    """Run one tenant's imports of one importer one at a time.
+
+    Importers match rows to records by natural key; two files naming the same new company
+    at the same moment would otherwise both create it. PostgreSQL: a transaction-scoped
+    advisory lock per (tenant, importer); SQLite already runs one writer at a time.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, %s)",
+            [job.tenant_id, zlib.crc32(job.importer.encode()) - 2**31],
+        )
 
 
 def table_of(job: ImportJob, row_limit: int | None = None) -> parsing.Table:
