@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase
 from ninja import Query, Status
 
 from valuechain.crm.customers import queries, services
 from valuechain.crm.customers.customer360_api import router as customer360_router
+from valuechain.crm.customers import exports, queries, services
 from valuechain.crm.customers.interactions_api import router as interactions_router
 from valuechain.crm.customers.models import (
     Account,
@@ -39,8 +40,9 @@ from valuechain.crm.customers.schemas import (
     PhoneIn,
     PhoneOut,
 )
-from valuechain.platform.api import ListParams, Page, area_router, paginate
+from valuechain.platform.api import ListParams, Page, area_router, order_by_param, paginate
 from valuechain.platform.customfields.services import apply_custom_filters
+from valuechain.platform.dataexchange.exports import check_format, export_response
 
 router = area_router("crm", tags=["customers"])
 
@@ -61,6 +63,19 @@ def list_accounts(
         sortable=queries.ACCOUNT_SORTS,
         default_sort=("name",),
     )
+
+
+@router.get("/accounts/export", summary="Export accounts as CSV or Excel")
+def export_accounts(
+    request: HttpRequest, filters: Query[PartyListFilters], format: str = "csv", sort: str = ""
+) -> HttpResponseBase:
+    """Every account matching the list filters (not only a page), as csv or xlsx."""
+    fmt = check_format(format)
+    rows = apply_custom_filters(
+        queries.accounts(filters.as_filters()), "customers.account", request.GET
+    )
+    ordering = order_by_param(sort, queries.ACCOUNT_SORTS, ("name",))
+    return export_response(rows.order_by(*ordering, "pk"), exports.ACCOUNT_COLUMNS, fmt, "accounts")
 
 
 @router.post("/accounts", response={201: AccountOut}, summary="Create an account")
@@ -116,6 +131,21 @@ def list_people(
         sortable=queries.PERSON_SORTS,
         default_sort=("last_name", "first_name"),
     )
+
+
+@router.get("/people/export", summary="Export people as CSV or Excel")
+def export_people(
+    request: HttpRequest, filters: Query[PeopleListFilters], format: str = "csv", sort: str = ""
+) -> HttpResponseBase:
+    """Every person matching the list filters (not only a page), as csv or xlsx."""
+    fmt = check_format(format)
+    rows = apply_custom_filters(
+        queries.people(filters.as_filters(account_id=filters.account_id)),
+        "customers.person",
+        request.GET,
+    )
+    ordering = order_by_param(sort, queries.PERSON_SORTS, ("last_name", "first_name"))
+    return export_response(rows.order_by(*ordering, "pk"), exports.PERSON_COLUMNS, fmt, "people")
 
 
 @router.post("/people", response={201: PersonOut}, summary="Create a person")

@@ -12,10 +12,12 @@ class CustomersConfig(AppConfig):
 
     def ready(self) -> None:
         from valuechain.crm.customers import customer360, queries
+        from valuechain.crm.customers import importers, queries
         from valuechain.crm.customers.demo import seed_customers
         from valuechain.crm.customers.demo_interactions import seed_interactions
         from valuechain.platform.attachments.registry import register_attachable
         from valuechain.platform.customfields.registry import register_target
+        from valuechain.platform.dataexchange.registry import register_importer
         from valuechain.platform.ops.demo_registry import register_demo_seeder
         from valuechain.platform.web.registry import MenuItem, register_menu_item, register_search
 
@@ -40,3 +42,5 @@ class CustomersConfig(AppConfig):
         register_demo_seeder("customers", seed_customers, order=10)
         customer360.register_builtins()
         register_demo_seeder("interactions", seed_interactions, order=15)
+        register_importer(importers.ACCOUNTS)
+        register_importer(importers.CONTACTS)

@@ -9,13 +9,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from valuechain.crm.customers import interaction_queries, interactions, queries
+from valuechain.crm.customers import exports, interaction_queries, interactions, queries
 from valuechain.crm.customers.interaction_forms import (
     TIMELINE_CHANNELS,
     LogActivityForm,
     ResolveForm,
 )
 from valuechain.crm.customers.models import Account, Person
+from valuechain.platform.dataexchange.exports import FORMATS, export_response
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.decorators import requires
 from valuechain.platform.identity.domain import allows
@@ -90,6 +91,10 @@ def log_activity(request: HttpRequest, kind: str, party_id: int) -> HttpResponse
 def unmatched_list(request: HttpRequest) -> HttpResponse:
     """/crm/interactions/unmatched/: interactions no customer owns yet, to attach or dismiss."""
     rows = interaction_queries.unmatched()
+    if request.GET.get("export") in FORMATS:
+        fmt = request.GET["export"]
+        response = export_response(rows, exports.UNMATCHED_COLUMNS, fmt, "unmatched-interactions")
+        return response  # type: ignore[return-value]
     page = Paginator(rows, UNMATCHED_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,

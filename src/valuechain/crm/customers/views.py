@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from valuechain.crm.customers import queries, services
+from valuechain.crm.customers import exports, queries, services
 from valuechain.crm.customers.forms import (
     AccountForm,
     AddressForm,
@@ -26,6 +26,7 @@ from valuechain.crm.customers.forms import (
 from valuechain.crm.customers.models import Account, Person
 from valuechain.platform.customfields.forms import add_custom_errors, initial_custom_values
 from valuechain.platform.customfields.services import apply_custom_filters
+from valuechain.platform.dataexchange.exports import FORMATS, export_response
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.decorators import forbidden, requires
 from valuechain.platform.identity.domain import allows
@@ -70,6 +71,8 @@ def _filtered_page(
     except DomainError as error:
         add_custom_errors(form, error)
         rows = rows.none()
+    if request.GET.get("export") in FORMATS:  # every filtered row, not only the page
+        return form, rows
     return form, Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
 
 
@@ -79,6 +82,9 @@ def account_list(request: HttpRequest) -> HttpResponse:
     form, page = _filtered_page(
         request, ACCOUNT_SORT_CHOICES, queries.accounts, "customers.account"
     )
+    if request.GET.get("export") in FORMATS:
+        response = export_response(page, exports.ACCOUNT_COLUMNS, request.GET["export"], "accounts")
+        return response  # type: ignore[return-value]
     context = {"form": form, "page": page, "can_write": _can_write(request)}
     return render(request, "customers/account_list.html", context)
 
@@ -87,6 +93,9 @@ def account_list(request: HttpRequest) -> HttpResponse:
 def person_list(request: HttpRequest) -> HttpResponse:
     """/crm/people/: people with filters, sorting and pages."""
     form, page = _filtered_page(request, PERSON_SORT_CHOICES, queries.people, "customers.person")
+    if request.GET.get("export") in FORMATS:
+        response = export_response(page, exports.PERSON_COLUMNS, request.GET["export"], "people")
+        return response  # type: ignore[return-value]
     context = {"form": form, "page": page, "can_write": _can_write(request)}
     return render(request, "customers/person_list.html", context)
 
