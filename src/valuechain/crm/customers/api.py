@@ -7,9 +7,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponseBase
 from ninja import Query, Status
 
-from valuechain.crm.customers import queries, services
-from valuechain.crm.customers.customer360_api import router as customer360_router
 from valuechain.crm.customers import exports, queries, services
+from valuechain.crm.customers.customer360_api import router as customer360_router
 from valuechain.crm.customers.interactions_api import router as interactions_router
 from valuechain.crm.customers.models import (
     Account,

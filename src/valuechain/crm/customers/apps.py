@@ -11,8 +11,7 @@ class CustomersConfig(AppConfig):
     verbose_name = "Customers"
 
     def ready(self) -> None:
-        from valuechain.crm.customers import customer360, queries
-        from valuechain.crm.customers import importers, queries
+        from valuechain.crm.customers import customer360, importers, queries
         from valuechain.crm.customers.demo import seed_customers
         from valuechain.crm.customers.demo_interactions import seed_interactions
         from valuechain.platform.attachments.registry import register_attachable

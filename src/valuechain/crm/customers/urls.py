@@ -2,8 +2,7 @@
 
 from django.urls import path
 
-from valuechain.crm.customers import customer360_views, interaction_views, views
-from valuechain.crm.customers import interaction_views, merge_views, views
+from valuechain.crm.customers import customer360_views, interaction_views, merge_views, views
 
 urlpatterns = [
     path("crm/accounts/", views.account_list, name="customers-account-list"),
