@@ -222,9 +222,14 @@ def test_list_filters_and_sorts(api, tenant_a, admin_a, acme, ada, deal):
     api.error(api.get("/opportunities?close_from=soon"), 422, "validation_error")
 
 
-def test_pipelines_and_stages_crud(api, tenant_a, rows):
+def test_pipelines_and_stages_crud(api, tenant_a, admin_a, rows):
+    assert api.get("/pipelines").json()["count"] == 0  # reading creates nothing
+    assert api.get("/loss-reasons").json()["count"] == 0
+    with tenant_context(tenant_a, actor=admin_a.user):
+        pipeline_services.default_pipeline()
     listed = api.get("/pipelines").json()
     assert listed["count"] == 1 and listed["items"][0]["is_default"]
+    assert api.get("/loss-reasons").json()["count"] == 6
     created = api.post(
         "/pipelines",
         {

@@ -46,7 +46,7 @@ router = area_router("crm", tags=["sales"])
 
 @router.get("/pipelines", response=Page[PipelineOut], summary="List pipelines")
 def list_pipelines(request: HttpRequest, params: Query[ListParams]) -> dict[str, Any]:
-    """The tenant's pipelines with their stages (the default one is created when missing)."""
+    """The tenant's pipelines with their stages (the default one appears with the first deal)."""
     return paginate(
         queries.pipelines(), params, sortable=("name", "position"), default_sort=("position",)
     )
@@ -117,8 +117,7 @@ def delete_stage(request: HttpRequest, stage_id: int) -> Status[None]:
 
 @router.get("/loss-reasons", response=Page[LossReasonOut], summary="List loss reasons")
 def list_loss_reasons(request: HttpRequest, params: Query[ListParams]) -> dict[str, Any]:
-    """The tenant's loss reasons, active and retired (the defaults created when none)."""
-    pipeline_services.loss_reasons()
+    """The tenant's loss reasons, active and retired (the defaults come with the first pipeline)."""
     return paginate(
         queries.loss_reasons(active_only=False),
         params,

@@ -263,3 +263,76 @@ def build_forecast(
         cell = forecast.cell(period_key(month, period), group)
         cell.quota = (cell.quota or Decimal(0)) + amount
     return forecast
+
+
+# --- the forecast chart ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar (or quota tick when ``height`` is 0) of the server-rendered SVG chart."""
+
+    series: str
+    x: int
+    y: int
+    width: int
+    height: int
+    label: str
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class ChartLayout:
+    """Bars, period labels (x, text) and the axis maximum of a grouped bar chart."""
+
+    width: int
+    height: int
+    bars: list[Bar]
+    labels: list[tuple[int, str]]
+    maximum: Decimal
+
+
+def chart_layout(
+    groups: Sequence[tuple[str, dict[str, Decimal | None]]],
+    series: Sequence[str],
+    *,
+    height: int = 220,
+    bar_width: int = 18,
+    gap: int = 24,
+    top: int = 10,
+    bottom: int = 30,
+) -> ChartLayout:
+    """Place one bar per series side by side for each group; ``quota`` becomes a tick line.
+
+    Heights are proportional to the largest value (whole pixels, rounded down).
+    """
+    values = [v for _, row in groups for v in row.values() if v is not None]
+    maximum = max(values, default=Decimal(0))
+    plot = height - top - bottom
+    drawn = [name for name in series if name != "quota"]
+    group_width = bar_width * len(drawn) + gap
+    bars: list[Bar] = []
+    labels: list[tuple[int, str]] = []
+    for index, (label, row) in enumerate(groups):
+        left = gap // 2 + index * group_width
+        labels.append((left + bar_width * len(drawn) // 2, label))
+        for offset, name in enumerate(drawn):
+            value = row.get(name) or Decimal(0)
+            size = int(value * plot / maximum) if maximum else 0
+            bars.append(
+                Bar(
+                    name,
+                    left + offset * bar_width,
+                    top + plot - size,
+                    bar_width - 2,
+                    size,
+                    label,
+                    value,
+                )
+            )
+        quota = row.get("quota") if "quota" in series else None
+        if quota is not None:
+            y = top + plot - (int(quota * plot / maximum) if maximum else 0)
+            bars.append(Bar("quota", left - 2, y, bar_width * len(drawn) + 2, 0, label, quota))
+    width = max(gap + len(groups) * group_width, 200)
+    return ChartLayout(width, height, bars, labels, maximum)

@@ -53,12 +53,17 @@ def _create_default_pipeline() -> Pipeline:
             is_won=template.is_won,
             is_lost=template.is_lost,
         )
+    ensure_loss_reasons()
     publish("PipelineCreated", {"pipeline_id": pipeline.pk, "name": pipeline.name})
     return pipeline
 
 
 def default_pipeline() -> Pipeline:
-    """The tenant's default pipeline, created with the default stages when it has none."""
+    """The tenant's default pipeline, created with the default stages when it has none.
+
+    Only write paths call it (creating a deal, the set-up button): pages and GET requests
+    never create rows, they show an empty state instead.
+    """
     pipeline = Pipeline.objects.filter(is_default=True).first() or Pipeline.objects.first()
     if pipeline is not None:
         return pipeline
@@ -69,16 +74,21 @@ def default_pipeline() -> Pipeline:
         return Pipeline.objects.get(name=domain.DEFAULT_PIPELINE_NAME)
 
 
+def ensure_loss_reasons() -> None:
+    """Give a tenant without any loss reason the default ones (with its first pipeline)."""
+    if LossReason.objects.exists():
+        return
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent creator wins
+            for position, name in enumerate(domain.DEFAULT_LOSS_REASONS):
+                LossReason.objects.create(name=name, position=position)
+    except IntegrityError:
+        pass
+
+
 def loss_reasons(*, active_only: bool = True) -> list[LossReason]:
-    """The tenant's loss reasons, the defaults created when it has none at all."""
-    if not LossReason.objects.exists():
-        try:
-            with transaction.atomic():
-                for position, name in enumerate(domain.DEFAULT_LOSS_REASONS):
-                    LossReason.objects.create(name=name, position=position)
-        except IntegrityError:
-            pass
-    rows = LossReason.objects.all()
+    """The tenant's loss reasons in order (reading never creates the defaults)."""
+    rows = LossReason.objects.order_by("position", "name", "pk")
     if active_only:
         rows = rows.filter(is_active=True)
     return list(rows)
@@ -124,6 +134,7 @@ def create_pipeline(data: Mapping[str, Any]) -> Pipeline:
         raise DomainError(
             "open_stage_required", "A pipeline needs at least one open stage.", field="stages"
         )
+    ensure_loss_reasons()
     publish("PipelineCreated", {"pipeline_id": pipeline.pk, "name": pipeline.name})
     return pipeline
 
@@ -320,7 +331,7 @@ def delete_stage(stage_id: int) -> None:
 @transaction.atomic
 def create_loss_reason(data: Mapping[str, Any]) -> LossReason:
     """Add a reason deals are lost for (after the defaults, when the tenant has none yet)."""
-    loss_reasons()
+    ensure_loss_reasons()
     name = clean_text(data.get("name"), "name", 100, required=True)
     _unique_name(LossReason, name)
     position = (LossReason.objects.aggregate(top=Max("position"))["top"] or 0) + 1

@@ -25,7 +25,6 @@ from valuechain.crm.sales.models import (
     Stage,
     StageChange,
 )
-from valuechain.crm.sales.pipeline_services import default_pipeline
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.record_rules import restrict
 from valuechain.platform.money import Money
@@ -176,8 +175,7 @@ def time_per_stage(entries: list[HistoryEntry]) -> dict[str, int]:
 
 
 def pipelines() -> QuerySet[Pipeline]:
-    """The tenant's pipelines with their stages, the default created when there is none."""
-    default_pipeline()
+    """The tenant's pipelines with their stages (none before the first deal or set-up)."""
     return Pipeline.objects.prefetch_related("stages").order_by("position", "name", "pk")
 
 
@@ -286,3 +284,52 @@ def search_opportunities(query: str, limit: int) -> list[SearchHit]:
         )
         for item in found
     ]
+
+
+def panel_open_opportunities(party_kind: str, party: Any) -> dict[str, Any]:
+    """The 360° panel "Open opportunities": the party's open deals as plain data."""
+    items = open_for_party(party_kind, party)
+    return {
+        "items": [
+            {
+                "id": item.pk,
+                "name": item.name,
+                "stage": item.stage.name,
+                "amount": str(item.money.amount),
+                "currency": item.currency,
+                "probability": item.probability,
+                "expected_close_date": (
+                    item.expected_close_date.isoformat() if item.expected_close_date else None
+                ),
+                "owner_id": item.owner_id,
+            }
+            for item in items
+        ],
+        "count": len(items),
+    }
+
+
+def key_figures_open_pipeline(party_kind: str, party: Any) -> dict[str, Any]:
+    """360° key figures: open pipeline amount in the base currency (today's FX) and count.
+
+    Deals in a currency without a rate are left out of the amount and counted in
+    ``open_pipeline_unconverted``.
+    """
+    from valuechain.platform import fx
+
+    base = fx.tenant_base_currency()
+    total = Money.zero(base)
+    unconverted = 0
+    for money in open_amount_for_party(party_kind, party):
+        try:
+            total += fx.convert(money, base, timezone.localdate())
+        except DomainError:
+            unconverted += 1
+    key = "account" if party_kind == "account" else "person"
+    count = opportunities(OpportunityFilters(status="open")).filter(**{key: party}).count()
+    return {
+        "open_pipeline_amount": str(total.rounded().amount),
+        "open_pipeline_currency": base,
+        "open_opportunity_count": count,
+        "open_pipeline_unconverted": unconverted,
+    }
