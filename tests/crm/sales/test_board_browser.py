@@ -35,8 +35,16 @@ def browser() -> Iterator[Any]:
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
+    import asyncio
+
     from playwright.sync_api import sync_playwright
 
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    else:  # tests/browser's session Chromium already runs Playwright's loop in this thread
+        pytest.skip("another Playwright session is running: run tests/crm/sales on its own")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
