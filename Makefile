@@ -9,7 +9,7 @@ VC := .venv/bin/valuechain
 export UV_PYTHON := $(PYTHON)
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: help run serve test lint typecheck test-sqlite test-postgres deps deps-dev browser fmt clean
+.PHONY: help run serve test lint typecheck test-sqlite test-postgres deps deps-dev assets browser fmt clean
 
 help:
 	@echo "make run    - install, migrate, load demo data, serve on 127.0.0.1:$(PORT)"
@@ -19,11 +19,20 @@ $(UV):
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 ($(PYTHON)) is required"; exit 1; }
 	$(PYTHON) -m venv .tools && .tools/bin/pip install --quiet uv
 
-deps: $(UV)
+deps: $(UV) assets
 	$(UV) sync --frozen --no-dev
 
-deps-dev: $(UV)
+deps-dev: $(UV) assets
 	$(UV) sync --frozen
+
+# Front-end libraries from npm (package-lock.json), copied into gitignored app static folders.
+SORTABLE := src/valuechain/crm/sales/static/sales/vendor/Sortable.min.js
+assets: $(SORTABLE)
+
+$(SORTABLE): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "Node.js and npm are required (front-end assets)"; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund
+	cp node_modules/sortablejs/Sortable.min.js $@
 
 run: deps
 	$(VC) migrate --no-input
@@ -61,4 +70,4 @@ test-postgres: deps-dev browser
 test: lint typecheck test-sqlite test-postgres
 
 clean:
-	rm -rf .venv .tools var/test-*
+	rm -rf .venv .tools var/test-* node_modules $(SORTABLE)
