@@ -68,5 +68,7 @@ def seed_leads(rng: random.Random) -> str:
         if status == "unqualified":
             services.change_status(lead.pk, "unqualified", reason=rng.choice(("no_budget", "spam")))
         if status == "converted":
-            conversion.convert_lead(lead.pk, create_opportunity=False)
+            conversion.convert_lead(
+                lead.pk, opportunity_name=f"{lead.company or lead.last_name} deal"
+            )
     return f"{len(FUNNEL)} leads ({web} from the web form, {FUNNEL.count('converted')} converted)"

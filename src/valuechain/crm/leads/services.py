@@ -175,6 +175,7 @@ def created_payload(lead: Lead) -> dict[str, Any]:
         "source": lead.source,
         "owner_id": lead.owner_id,
         "country": lead.country,
+        "region": lead.region,
         "postal_code": lead.postal_code,
         "industry": lead.industry,
         "size_band": lead.size_band,
