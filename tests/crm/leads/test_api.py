@@ -12,6 +12,7 @@ from valuechain.crm.customers import services as customers
 from valuechain.crm.customers.models import Account, Person
 from valuechain.crm.leads import services
 from valuechain.crm.leads.models import Lead, LeadStatusChange, ScoringRule
+from valuechain.crm.sales.models import Opportunity
 from valuechain.platform.tenancy.context import tenant_context
 
 
@@ -190,11 +191,14 @@ def test_duplicates_endpoint(client_a, tenant_a, admin_a, lead):
     ]
 
 
-def test_convert_endpoint_and_409_on_second_try(client_a, tenant_a, lead, fake_sales):
+def test_convert_endpoint_and_409_on_second_try(client_a, tenant_a, lead):
     response = _post(client_a, f"/leads/{lead.pk}/convert", {"opportunity_name": "Acme deal"})
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["opportunity_id"] == 7001
+    with tenant_context(tenant_a):
+        deal = Opportunity.objects.get()
+    assert (body["opportunity_id"], deal.name) == (deal.pk, "Acme deal")
+    assert body["lead"]["converted_opportunity_id"] == deal.pk
     assert body["lead"]["status"] == "converted"
     assert body["lead"]["converted_person_id"] == body["person_id"]
     assert body["lead"]["converted_account_id"] == body["account_id"]
@@ -203,8 +207,12 @@ def test_convert_endpoint_and_409_on_second_try(client_a, tenant_a, lead, fake_s
     assert _count(tenant_a, Account) == 1 and _count(tenant_a, Person) == 1
 
 
-def test_convert_bad_input_writes_nothing(client_a, tenant_a, lead, no_sales):
-    _error(_post(client_a, f"/leads/{lead.pk}/convert", {}), 409, "opportunities_unavailable")
+def test_convert_bad_input_writes_nothing(client_a, tenant_a, lead):
+    _error(
+        _post(client_a, f"/leads/{lead.pk}/convert", {"opportunity_name": "x" * 201}),
+        422,
+        "validation_error",
+    )
     _error(
         _post(client_a, f"/leads/{lead.pk}/convert", {"account_id": 99999}),
         422,
@@ -213,6 +221,7 @@ def test_convert_bad_input_writes_nothing(client_a, tenant_a, lead, no_sales):
     )
     _error(_post(client_a, f"/leads/{lead.pk}/convert", {"amount": -1}), 422, "validation_error")
     assert _count(tenant_a, Account) == 0 and _count(tenant_a, Person) == 0
+    assert _count(tenant_a, Opportunity) == 0
     with tenant_context(tenant_a):
         assert Lead.objects.get().status == "new"
 

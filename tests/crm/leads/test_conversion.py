@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 
 from valuechain.crm.customers import services as customers
 from valuechain.crm.customers.models import Account, ConsentRecord, EmailAddress, Person
 from valuechain.crm.leads import conversion, queries, scoring, services
 from valuechain.crm.leads.models import Lead, ScoringRule
+from valuechain.crm.sales.models import Opportunity
 from valuechain.platform.errors import DomainError
 from valuechain.platform.events.models import OutboxEvent
 
@@ -35,16 +39,22 @@ def _code(call) -> tuple[str, int]:
     return error.value.code, error.value.status
 
 
-def test_convert_creates_account_contact_deal_and_copies_consent(admin_a, fake_sales):
+def test_convert_creates_account_contact_deal_and_copies_consent(admin_a):
     lead = _lead(owner_id=admin_a.user_id, consent_granted=True, consent_source="web form")
-    done = conversion.convert_lead(lead.pk, opportunity_name="Acme rollout", amount=None)
+    done = conversion.convert_lead(
+        lead.pk,
+        opportunity_name="Acme rollout",
+        amount=Decimal("1200.50"),
+        expected_close_date=dt.date(2030, 6, 30),
+    )
     lead.refresh_from_db()
     assert lead.status == "converted" and lead.converted_at is not None
     assert (lead.converted_account_id, lead.converted_person_id) == (
         done.account.pk,
         done.person.pk,
     )
-    assert lead.converted_opportunity_id == done.opportunity_id == 7001
+    deal = Opportunity.objects.get()
+    assert lead.converted_opportunity_id == done.opportunity_id == deal.pk
     account, person = Account.objects.get(), Person.objects.get()
     assert (account.name, account.industry, account.size_band, account.owner_id) == (
         "Acme GmbH",
@@ -66,21 +76,24 @@ def test_convert_creates_account_contact_deal_and_copies_consent(admin_a, fake_s
         lead.consent_at,
     )
     assert consent.source == f"lead #{lead.pk} (web form)"
-    assert fake_sales == [
-        {
-            "name": "Acme rollout",
-            "account_id": account.pk,
-            "person_id": person.pk,
-            "owner_id": admin_a.user_id,
-            "source": "manual",
-        }
-    ]
+    assert (deal.name, deal.account_id, deal.person_id, deal.owner_id, deal.source) == (
+        "Acme rollout",
+        account.pk,
+        person.pk,
+        admin_a.user_id,
+        f"lead:{lead.pk}",
+    )
+    assert (deal.amount, deal.expected_close_date, deal.status) == (
+        Decimal("1200.50"),
+        dt.date(2030, 6, 30),
+        "open",
+    )
     event = OutboxEvent.objects.get(type="LeadConverted")
     assert event.payload == {
         "lead_id": lead.pk,
         "account_id": account.pk,
         "person_id": person.pk,
-        "opportunity_id": 7001,
+        "opportunity_id": deal.pk,
     }
     assert _code(lambda: conversion.convert_lead(lead.pk)) == ("already_converted", 409)
     assert Account.objects.count() == 1 and Person.objects.count() == 1
@@ -109,9 +122,12 @@ def test_convert_without_company_makes_a_consumer_without_account():
     assert Account.objects.count() == 0
 
 
-def test_convert_refusals_write_nothing(no_sales):
+def test_convert_refusals_write_nothing():
     lead = _lead()
-    assert _code(lambda: conversion.convert_lead(lead.pk)) == ("opportunities_unavailable", 409)
+    assert _code(lambda: conversion.convert_lead(lead.pk, opportunity_name=" ")) == (
+        "name_required",
+        422,
+    )
     assert _code(lambda: conversion.convert_lead(lead.pk, account_id=999999)) == (
         "unknown_account",
         422,
@@ -126,6 +142,7 @@ def test_convert_refusals_write_nothing(no_sales):
         409,
     )
     assert Account.objects.count() == 0 and Person.objects.count() == 0
+    assert Opportunity.objects.count() == 0
     assert Lead.objects.get().status == "unqualified"
     assert not OutboxEvent.objects.filter(type="LeadConverted").exists()
 
@@ -147,7 +164,7 @@ def test_duplicates_across_leads_people_and_accounts():
     ]
 
 
-def test_scoring_rule_changes_rescore_open_leads_only(fake_sales):
+def test_scoring_rule_changes_rescore_open_leads_only():
     open_lead = _lead()
     converted = _lead(email="x@acme.example")
     conversion.convert_lead(converted.pk)

@@ -8,6 +8,7 @@ from collections import Counter
 from valuechain.crm.customers.models import Person
 from valuechain.crm.leads.demo import seed_leads
 from valuechain.crm.leads.models import Lead
+from valuechain.crm.sales.models import Opportunity
 from valuechain.platform.ops.demo_registry import demo_seeders
 
 
@@ -26,6 +27,10 @@ def test_seed_leads_covers_every_status(in_tenant_a):
     assert web.count() >= 8
     assert all(lead.utm_source == "website" and lead.consent_granted for lead in web)
     assert Person.objects.count() == 4
+    assert Opportunity.objects.count() == 4
+    assert set(
+        Lead.objects.filter(status="converted").values_list("converted_opportunity", flat=True)
+    ) == set(Opportunity.objects.values_list("pk", flat=True))
     assert not Lead.objects.filter(status="unqualified", unqualified_reason="").exists()
     assert all(
         lead.score == sum(i["points"] for i in lead.score_breakdown) for lead in Lead.objects.all()

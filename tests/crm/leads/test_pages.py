@@ -10,6 +10,7 @@ from valuechain.crm.customers import services as customers
 from valuechain.crm.customers.models import Person
 from valuechain.crm.leads import services
 from valuechain.crm.leads.models import Lead, ScoringRule
+from valuechain.crm.sales.models import Opportunity
 from valuechain.platform.tenancy.context import tenant_context
 
 
@@ -137,12 +138,33 @@ def test_convert_page_links_a_duplicate(client_a, tenant_a, admin_a, lead):
     assert "Converted" in detail and "Ada King" in detail
 
 
-def test_convert_page_shows_the_refusal(client_a, tenant_a, lead, no_sales):
+def test_convert_page_opens_a_deal_or_shows_the_refusal(client_a, tenant_a, lead):
+    url = f"/crm/leads/{lead.pk}/convert/"
     response = client_a.post(
-        f"/crm/leads/{lead.pk}/convert/", {"account_id": "new", "create_opportunity": "on"}
+        url, {"account_id": "new", "create_opportunity": "on", "person_id": "new", "amount": "-1"}
     )
     assert response.status_code == 200
-    assert "Opportunities are not available yet" in response.content.decode()
+    assert 'id="id_amount_error"' in response.content.decode()
+    assert _leads(tenant_a)[0].status == "new"
+    response = client_a.post(
+        url,
+        {"account_id": "new", "person_id": "new", "create_opportunity": "on"}
+        | {"opportunity_name": "Acme pilot", "amount": "500"},
+    )
+    assert response.status_code == 302
+    with tenant_context(tenant_a):
+        deal = Opportunity.objects.get()
+    assert (deal.name, deal.amount) == ("Acme pilot", 500)
+    assert _leads(tenant_a)[0].converted_opportunity_id == deal.pk
+    assert "opportunity Acme pilot" in client_a.get(f"/crm/leads/{lead.pk}/").content.decode()
+
+
+def test_convert_page_shows_a_service_refusal(client_a, tenant_a, lead):
+    response = client_a.post(
+        f"/crm/leads/{lead.pk}/convert/", {"account_id": "999999", "person_id": "new"}
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
     assert _leads(tenant_a)[0].status == "new"
 
 

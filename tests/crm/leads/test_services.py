@@ -76,6 +76,7 @@ def test_create_normalises_scores_and_publishes(admin_a):
             "source": "api",
             "owner_id": admin_a.user_id,
             "country": "DE",
+            "region": "",
             "postal_code": "10115",
             "industry": "Retail",
             "size_band": "51-200",

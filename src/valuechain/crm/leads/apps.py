@@ -18,7 +18,7 @@ class LeadsConfig(AppConfig):
         from valuechain.platform.ops.demo_registry import register_demo_seeder
         from valuechain.platform.web.registry import MenuItem, register_menu_item, register_search
 
-        register_menu_item(MenuItem("crm", "Leads", "leads-lead-list", "crm:read", order=5))
+        register_menu_item(MenuItem("crm", "Leads", "leads-lead-list", "crm:read", order=40))
         register_search("lead", "crm:read", queries.search_leads)
         register_target("leads.lead", "Lead")
         register_demo_seeder("leads", seed_leads, order=20)

@@ -8,7 +8,6 @@ person as a consent record. A converted lead cannot be converted again (409).
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -20,6 +19,8 @@ from valuechain.crm.customers import services as customers
 from valuechain.crm.customers.models import Account, EmailAddress, Person, PhoneNumber
 from valuechain.crm.leads.models import Lead, LeadStatusChange
 from valuechain.crm.leads.services import locked_lead
+from valuechain.crm.sales import services as sales
+from valuechain.crm.sales.models import Opportunity
 from valuechain.platform.errors import DomainError
 from valuechain.platform.events.services import publish
 from valuechain.platform.tenancy.context import current
@@ -32,7 +33,12 @@ class Conversion:
     lead: Lead
     account: Account | None
     person: Person
-    opportunity_id: int | None
+    opportunity: Opportunity | None
+
+    @property
+    def opportunity_id(self) -> int | None:
+        """The opportunity's id, None when none was opened."""
+        return None if self.opportunity is None else self.opportunity.pk
 
 
 def _existing(model: type[Account] | type[Person], pk: Any, field: str) -> Any:
@@ -100,33 +106,20 @@ def _opportunity(
     name: str,
     amount: Decimal | None,
     expected_close_date: dt.date | None,
-) -> int:
-    """Open a deal through the sales context; the one place that knows its signature."""
-    try:  # the sales context owns deals; it may be missing from a build without it
-        sales = importlib.import_module("valuechain.crm.sales.services")
-    except ModuleNotFoundError:
-        sales = None
-    create = getattr(sales, "create_opportunity", None)
-    if create is None:
-        raise DomainError(
-            "opportunities_unavailable",
-            "Opportunities are not available yet; convert without one.",
-            field="create_opportunity",
-            status=409,
-        )
-    arguments: dict[str, Any] = {
+) -> Opportunity:
+    """Open a deal through the sales context (default pipeline, first open stage)."""
+    data: dict[str, Any] = {
         "name": name or f"{lead.company or lead.full_name} deal",
         "account_id": None if account is None else account.pk,
         "person_id": person.pk,
-        "owner_id": lead.owner_id,
-        "source": lead.source,
+        "owner_id": lead.owner_id,  # none: the converting member owns the deal
+        "source": f"lead:{lead.pk}",
     }
     if amount is not None:
-        arguments["amount"] = amount
+        data["amount"] = amount
     if expected_close_date is not None:
-        arguments["expected_close_date"] = expected_close_date
-    opportunity = create(**arguments)
-    return int(opportunity.pk)
+        data["expected_close_date"] = expected_close_date
+    return sales.create_opportunity(data)
 
 
 @transaction.atomic
@@ -163,7 +156,7 @@ def convert_lead(
     person = _person(lead, person_id, account)
     _contact_points(lead, person)
     _consent(lead, person)
-    opportunity_id = (
+    opportunity = (
         _opportunity(lead, account, person, opportunity_name, amount, expected_close_date)
         if create_opportunity
         else None
@@ -178,7 +171,7 @@ def convert_lead(
     lead.status = "converted"
     lead.converted_account = account
     lead.converted_person = person
-    lead.converted_opportunity_id = opportunity_id
+    lead.converted_opportunity = opportunity
     lead.converted_at = timezone.now()
     lead.save()
     publish(
@@ -187,7 +180,7 @@ def convert_lead(
             "lead_id": lead.pk,
             "account_id": None if account is None else account.pk,
             "person_id": person.pk,
-            "opportunity_id": opportunity_id,
+            "opportunity_id": None if opportunity is None else opportunity.pk,
         },
     )
-    return Conversion(lead, account, person, opportunity_id)
+    return Conversion(lead, account, person, opportunity)

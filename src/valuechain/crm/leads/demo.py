@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+from valuechain.crm.customers.models import Person
 from valuechain.crm.leads import conversion, services
 from valuechain.crm.leads.forms import CONSENT_TEXT
 
@@ -21,7 +22,8 @@ SOURCES = ("manual", "api", "web_form", "import", "referral", "event")
 CAMPAIGNS = ("", "", "spring-fair", "newsletter-q2", "webinar-erp")
 # Status each lead ends in, by position: a realistic funnel with every status present.
 FUNNEL: tuple[str, ...] = ("new",) * 14 + ("contacted",) * 10 + ("qualified",) * 7
-FUNNEL += ("unqualified",) * 5 + ("converted",) * 4
+CONVERTED = 4
+FUNNEL += ("unqualified",) * 5 + ("converted",) * CONVERTED
 
 
 def _lead_arguments(rng: random.Random, index: int) -> dict[str, object]:
@@ -54,11 +56,34 @@ def _lead_arguments(rng: random.Random, index: int) -> dict[str, object]:
     }
 
 
+def _returning_customers() -> list[Person]:
+    """Demo people with an e-mail: converted leads are returning customers found as duplicates."""
+    return list(
+        Person.objects.filter(emailaddress__isnull=False).distinct().order_by("pk")[:CONVERTED]
+    )
+
+
 def seed_leads(rng: random.Random) -> str:
-    """Forty leads across every status; some came through the web form, four are converted."""
+    """Forty leads across every status; some came through the web form, four are converted.
+
+    With the customers demo present, the converted leads are returning customers: each
+    shares a person's e-mail and is converted by linking that person and their account, so
+    the customers' counts stay as that seeder made them.
+    """
     web = 0
+    returning = _returning_customers()
     for index, status in enumerate(FUNNEL):
         arguments = _lead_arguments(rng, index)
+        link: dict[str, object] = {}
+        if status == "converted" and returning:
+            person = returning.pop(0)
+            arguments["email"] = person.emailaddress_set.order_by("-is_primary", "pk")[0].email
+            arguments["phone"] = ""
+            link = {
+                "person_id": person.pk,
+                "account_id": person.account_id,
+                "create_account": False,
+            }
         web += arguments["source"] == "web_form"
         lead = services.create_lead(**arguments)  # type: ignore[arg-type]
         if status in ("contacted", "qualified", "unqualified", "converted"):
@@ -68,5 +93,6 @@ def seed_leads(rng: random.Random) -> str:
         if status == "unqualified":
             services.change_status(lead.pk, "unqualified", reason=rng.choice(("no_budget", "spam")))
         if status == "converted":
-            conversion.convert_lead(lead.pk, create_opportunity=False)
+            name = f"{lead.company or lead.last_name} deal"
+            conversion.convert_lead(lead.pk, opportunity_name=name, **link)  # type: ignore[arg-type]
     return f"{len(FUNNEL)} leads ({web} from the web form, {FUNNEL.count('converted')} converted)"

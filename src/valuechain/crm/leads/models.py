@@ -59,8 +59,9 @@ class Lead(TenantOwned):
     converted_person = models.ForeignKey(
         "customers.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # The sales context's opportunity id; a plain id so leads does not depend on sales' tables.
-    converted_opportunity_id = models.BigIntegerField(null=True, blank=True)
+    converted_opportunity = models.ForeignKey(
+        "sales.Opportunity", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     converted_at = models.DateTimeField(null=True, blank=True)
 
     # Not stored: create_lead(existing_by_email=True) says whether it made this lead.

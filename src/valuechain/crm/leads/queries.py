@@ -84,7 +84,11 @@ def leads(filters: LeadFilters | None = None) -> QuerySet[Lead]:
 
 def lead(lead_id: int) -> Lead:
     """One lead the member may see; DoesNotExist (a 404) otherwise."""
-    return leads().select_related("converted_account", "converted_person").get(pk=lead_id)
+    return (
+        leads()
+        .select_related("converted_account", "converted_person", "converted_opportunity")
+        .get(pk=lead_id)
+    )
 
 
 def status_history(lead: Lead) -> QuerySet[LeadStatusChange]:

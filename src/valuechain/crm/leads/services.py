@@ -175,6 +175,7 @@ def created_payload(lead: Lead) -> dict[str, Any]:
         "source": lead.source,
         "owner_id": lead.owner_id,
         "country": lead.country,
+        "region": lead.region,
         "postal_code": lead.postal_code,
         "industry": lead.industry,
         "size_band": lead.size_band,
@@ -217,9 +218,30 @@ def create_lead(
     returned unchanged instead of creating a second one; ``lead.was_created`` says which.
     """
     data = {
-        key: value
-        for key, value in locals().items()
-        if key in LEAD_FIELDS and key not in ("consent_at",)
+        "first_name": first_name,
+        "last_name": last_name,
+        "company": company,
+        "job_title": job_title,
+        "email": email,
+        "phone": phone,
+        "country": country,
+        "region": region,
+        "postal_code": postal_code,
+        "industry": industry,
+        "size_band": size_band,
+        "source": source,
+        "owner_id": owner_id,
+        "campaign": campaign,
+        "utm_source": utm_source,
+        "utm_medium": utm_medium,
+        "utm_campaign": utm_campaign,
+        "utm_term": utm_term,
+        "utm_content": utm_content,
+        "consent_granted": consent_granted,
+        "consent_text": consent_text,
+        "consent_source": consent_source,
+        "notes": notes,
+        "custom": custom,
     }
     values = _values(data, None)
     if existing_by_email and values["email"]:
