@@ -37,6 +37,11 @@ def _error(response, status: int, code: str, field: str | None = None):
     return body
 
 
+def _refresh(row) -> None:
+    with tenant_context(row.tenant_id):  # PostgreSQL's row-level security needs the tenant
+        row.refresh_from_db()
+
+
 def _count(tenant, model) -> int:
     with tenant_context(tenant):
         return int(model.objects.count())
@@ -244,7 +249,7 @@ def test_patch_refusals_leave_the_rule_unchanged(client_a, saved):
         "invalid_value",
         "actions.0.params.value",
     )
-    saved.refresh_from_db()
+    _refresh(saved)
     assert (saved.match, saved.actions) == ("all", RULE["actions"])
     _error(_patch(client_a, "/rules/999999", {"name": "x"}), 404, "not_found")
     _error(client_a.delete(f"{BASE}/rules/999999"), 404, "not_found")
@@ -298,7 +303,7 @@ def test_dry_run_reports_conditions_and_actions_and_writes_nothing(client_a, sav
         }
     ]
     assert body["actions"] == [{"type": "update_field", "description": "Set size_band to '5000+'."}]
-    acme.refresh_from_db()
+    _refresh(acme)
     assert acme.size_band == ""
     assert _count(tenant_a, RuleRun) == 0
     _error(
@@ -416,7 +421,7 @@ def test_other_tenant_cannot_see_or_change_rules(client_b, saved):
     _error(client_b.get(f"{BASE}/rules/{saved.pk}"), 404, "not_found")
     _error(_patch(client_b, f"/rules/{saved.pk}", {"name": "x"}), 404, "not_found")
     assert client_b.get(f"{BASE}/rules").json()["count"] == 0
-    saved.refresh_from_db()
+    _refresh(saved)
     assert saved.name == "Big retail"
 
 

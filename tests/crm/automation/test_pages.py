@@ -28,6 +28,11 @@ def saved_rule(tenant_a, admin_a):
         )
 
 
+def _refresh(row) -> None:
+    with tenant_context(row.tenant_id):  # PostgreSQL's row-level security needs the tenant
+        row.refresh_from_db()
+
+
 def _count(tenant, model) -> int:
     with tenant_context(tenant):
         return int(model.objects.count())
@@ -152,7 +157,7 @@ def test_edit_page_shows_saved_rows_and_saves(client_a, saved_rule, tenant_a):
         },
     )
     assert response.status_code == 302
-    saved_rule.refresh_from_db()
+    _refresh(saved_rule)
     assert (saved_rule.name, saved_rule.conditions) == ("Big retail 2", [])
 
 
@@ -183,7 +188,7 @@ def test_detail_shows_runs_filters_and_dry_run(
 def test_toggle_and_delete(client_a, saved_rule, tenant_a):
     response = client_a.post(f"/crm/automation/rules/{saved_rule.pk}/toggle/")
     assert response.status_code == 302
-    saved_rule.refresh_from_db()
+    _refresh(saved_rule)
     assert saved_rule.is_active is False
     off_site = client_a.post(
         f"/crm/automation/rules/{saved_rule.pk}/toggle/", {"next": "https://evil.example/"}
@@ -237,7 +242,7 @@ def test_readers_see_pages_but_cannot_write(tenant_a, saved_rule):
     assert client.get("/crm/automation/").status_code == 200
     assert client.get("/crm/automation/rules/new/").status_code == 403
     assert client.post(f"/crm/automation/rules/{saved_rule.pk}/toggle/").status_code == 403
-    saved_rule.refresh_from_db()
+    _refresh(saved_rule)
     assert saved_rule.is_active is True
 
 
