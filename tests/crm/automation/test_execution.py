@@ -370,3 +370,26 @@ def test_deleted_record_is_skipped(acme, django_capture_on_commit_callbacks):
     assert (run.status, run.error) == ("skipped", "The record no longer exists.")
     # Running the same event again writes nothing new.
     assert executor.run_rules_for_event(event) == []
+
+
+def test_opportunity_rules_run_on_sales_events(
+    in_tenant_a, admin_a, acme, django_capture_on_commit_callbacks
+):
+    from valuechain.crm.sales import services as sales
+
+    a = rule(
+        name="Won deals commit",
+        target_type="sales.opportunity",
+        event_type="OpportunityUpdated",
+        conditions=[{"field": "amount", "operator": "greater_than", "value": "1000"}],
+        actions=[set_field("next_step", "Send contract")],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        deal = sales.create_opportunity(
+            {"name": "Big deal", "account_id": acme.pk, "amount": "500", "currency": "EUR"}
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        sales.update_opportunity(deal.pk, {"amount": "5000"})
+    deal.refresh_from_db()
+    assert deal.next_step == "Send contract"
+    assert [r.status for r in _runs(a)][:1] == ["succeeded"]
