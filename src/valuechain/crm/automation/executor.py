@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from valuechain.crm.automation import domain
@@ -237,12 +237,24 @@ def _update_field(step: Step, index: int, params: dict[str, Any]) -> dict[str, A
     return {"detail": f"Set {name} to {value!r}.", "field": name, "value": value}
 
 
+def _locked_cursor(rule: Rule, index: int) -> RoundRobinCursor:
+    """The rule action's round-robin cursor, locked; made on first use even under a race."""
+    rows = RoundRobinCursor.objects.select_for_update()
+    cursor = rows.filter(rule=rule, action_index=index).first()
+    if cursor is not None:
+        return cursor
+    try:
+        with transaction.atomic():  # a savepoint: losing the race to create it is harmless
+            RoundRobinCursor.objects.create(rule=rule, action_index=index)
+    except IntegrityError:
+        pass
+    return rows.get(rule=rule, action_index=index)
+
+
 def _assign_owner(step: Step, index: int, params: dict[str, Any]) -> dict[str, Any]:
     candidates = [int(user_id) for user_id in params["user_ids"]]
     if params.get("mode") == "round_robin":
-        cursor, _ = RoundRobinCursor.objects.select_for_update().get_or_create(
-            rule=step.rule, action_index=index
-        )
+        cursor = _locked_cursor(step.rule, index)
         owner_id, cursor.next_index = domain.round_robin_pick(candidates, cursor.next_index)
         cursor.save(update_fields=["next_index", "updated_at"])
     else:
