@@ -38,16 +38,6 @@ def _events(event_type):
     ]
 
 
-@pytest.fixture
-def acme():
-    return customers.create_account(name="Acme GmbH")
-
-
-@pytest.fixture
-def ada(acme):
-    return customers.create_person(first_name="Ada", last_name="Lovelace", account_id=acme.pk)
-
-
 def _stage(name):
     return Stage.objects.get(pipeline=pipeline_services.default_pipeline(), name=name)
 

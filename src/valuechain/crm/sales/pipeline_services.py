@@ -19,7 +19,7 @@ from valuechain.platform.errors import DomainError
 from valuechain.platform.events.services import publish
 
 
-def _text(value: Any, field: str, max_length: int, *, required: bool = False) -> str:
+def clean_text(value: Any, field: str, max_length: int, *, required: bool = False) -> str:
     """Whitespace-collapsed text within its length; ``<field>_required`` when blank."""
     text = " ".join(str(value or "").split())
     if required and not text:
@@ -105,7 +105,7 @@ def _unique_name(model: Any, name: str, exclude_pk: int | None = None, **scope: 
 @transaction.atomic
 def create_pipeline(data: Mapping[str, Any]) -> Pipeline:
     """Add a pipeline; without ``stages`` it gets the default stages, else the ones given."""
-    name = _text(data.get("name"), "name", 100, required=True)
+    name = clean_text(data.get("name"), "name", 100, required=True)
     _unique_name(Pipeline, name)
     position = (Pipeline.objects.aggregate(top=Max("position"))["top"] or 0) + 1
     make_default = bool(data.get("is_default")) or not Pipeline.objects.exists()
@@ -138,7 +138,7 @@ def update_pipeline(pipeline_id: int, data: Mapping[str, Any]) -> Pipeline:
             "unknown_field", f"Cannot change {', '.join(sorted(unknown))}.", field=min(unknown)
         )
     if "name" in data:
-        pipeline.name = _text(data["name"], "name", 100, required=True)
+        pipeline.name = clean_text(data["name"], "name", 100, required=True)
         _unique_name(Pipeline, pipeline.name, pipeline.pk)
     if data.get("is_default"):
         Pipeline.objects.exclude(pk=pipeline.pk).filter(is_default=True).update(is_default=False)
@@ -172,7 +172,7 @@ def _stage_values(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     values: dict[str, Any] = {}
     if "name" in data:
         try:
-            values["name"] = _text(data["name"], "name", 100, required=True)
+            values["name"] = clean_text(data["name"], "name", 100, required=True)
         except DomainError as exc:
             exc.field = exc.details["field"] = prefix + "name"
             raise
@@ -319,8 +319,9 @@ def delete_stage(stage_id: int) -> None:
 
 @transaction.atomic
 def create_loss_reason(data: Mapping[str, Any]) -> LossReason:
-    """Add a reason deals are lost for."""
-    name = _text(data.get("name"), "name", 100, required=True)
+    """Add a reason deals are lost for (after the defaults, when the tenant has none yet)."""
+    loss_reasons()
+    name = clean_text(data.get("name"), "name", 100, required=True)
     _unique_name(LossReason, name)
     position = (LossReason.objects.aggregate(top=Max("position"))["top"] or 0) + 1
     reason = LossReason.objects.create(name=name, position=position)
@@ -333,7 +334,7 @@ def update_loss_reason(reason_id: int, data: Mapping[str, Any]) -> LossReason:
     """Rename a loss reason or retire it (``is_active: false`` hides it from new losses)."""
     reason = _locked(LossReason, reason_id, "loss_reason_not_found", "loss reason")
     if "name" in data:
-        reason.name = _text(data["name"], "name", 100, required=True)
+        reason.name = clean_text(data["name"], "name", 100, required=True)
         _unique_name(LossReason, reason.name, reason.pk)
     if "is_active" in data:
         reason.is_active = bool(data["is_active"])

@@ -37,7 +37,7 @@ from valuechain.crm.sales.models import (
     Stage,
     StageChange,
 )
-from valuechain.crm.sales.pipeline_services import _text, default_pipeline, pure
+from valuechain.crm.sales.pipeline_services import clean_text, default_pipeline, pure
 from valuechain.platform.errors import DomainError
 from valuechain.platform.events.services import publish
 from valuechain.platform.fx import tenant_base_currency
@@ -85,13 +85,13 @@ def _decimal(value: Any, field: str, *, maximum: Decimal) -> Decimal:
     return number
 
 
-def _amount(value: Any, currency: str, field: str = "amount") -> Decimal:
+def clean_amount(value: Any, currency: str, field: str = "amount") -> Decimal:
     """A non-negative amount rounded to the currency's minor units."""
     number = _decimal(value, field, maximum=MAX_AMOUNT)
     return Money(number, currency).rounded().amount
 
 
-def _currency(value: Any) -> str:
+def clean_currency(value: Any) -> str:
     if value in (None, ""):
         return tenant_base_currency()
     return normalize_currency(value, "currency")
@@ -112,7 +112,7 @@ def _date(value: Any, field: str) -> dt.date | None:
         ) from None
 
 
-def _owner_id(owner_id: Any) -> int | None:
+def clean_owner_id(owner_id: Any) -> int | None:
     """An owner must be an active member of the current tenant."""
     if owner_id in (None, ""):
         return None
@@ -203,9 +203,11 @@ def _line_values(data: Mapping[str, Any], currency: str, prefix: str = "") -> di
     values: dict[str, Any] = {}
     try:
         if "product_name" in data:
-            values["product_name"] = _text(data["product_name"], "product_name", 200, required=True)
+            values["product_name"] = clean_text(
+                data["product_name"], "product_name", 200, required=True
+            )
         if "sku" in data:
-            values["sku"] = _text(data["sku"], "sku", 64)
+            values["sku"] = clean_text(data["sku"], "sku", 64)
         if "quantity" in data:
             quantity = _decimal(data["quantity"], "quantity", maximum=MAX_QUANTITY)
             if quantity == 0 or quantity != quantity.quantize(Decimal("0.001")):
@@ -278,12 +280,12 @@ def create_opportunity(data: Mapping[str, Any]) -> Opportunity:
     unknown = set(data) - UPDATABLE - {"pipeline_id", "stage_id", "lines"}
     if unknown:
         raise DomainError("unknown_field", f"Unknown field {min(unknown)}.", field=min(unknown))
-    name = _text(data.get("name"), "name", 200, required=True)
+    name = clean_text(data.get("name"), "name", 200, required=True)
     account, person = _party(data.get("account_id"), data.get("person_id"))
     pipeline, stage = _pipeline_and_stage(data.get("pipeline_id"), data.get("stage_id"))
-    currency = _currency(data.get("currency"))
-    amount = _amount(data.get("amount") or 0, currency)
-    owner_id = _owner_id(data["owner_id"] if data.get("owner_id") else current().actor_id)
+    currency = clean_currency(data.get("currency"))
+    amount = clean_amount(data.get("amount") or 0, currency)
+    owner_id = clean_owner_id(data["owner_id"] if data.get("owner_id") else current().actor_id)
     probability = stage.probability
     if data.get("probability") not in (None, ""):
         probability = pure(domain.check_probability, data["probability"])
@@ -312,8 +314,8 @@ def create_opportunity(data: Mapping[str, Any]) -> Opportunity:
         currency=currency,
         expected_close_date=_date(data.get("expected_close_date"), "expected_close_date"),
         owner_id=owner_id,
-        next_step=_text(data.get("next_step"), "next_step", 200),
-        source=_text(data.get("source"), "source", 100),
+        next_step=clean_text(data.get("next_step"), "next_step", 200),
+        source=clean_text(data.get("source"), "source", 100),
         description=str(data.get("description") or "")[:10000],
         probability=probability,
         forecast_category=domain.category_for_status(status, category),
@@ -371,7 +373,7 @@ def update_opportunity(opportunity_id: int, data: Mapping[str, Any]) -> Opportun
             field=min(unknown),
         )
     if "name" in data:
-        opportunity.name = _text(data["name"], "name", 200, required=True)
+        opportunity.name = clean_text(data["name"], "name", 200, required=True)
     if "account_id" in data or "person_id" in data:
         account, person = _party(
             data.get("account_id", opportunity.account_id),
@@ -380,7 +382,7 @@ def update_opportunity(opportunity_id: int, data: Mapping[str, Any]) -> Opportun
         opportunity.account, opportunity.person = account, person
     has_lines = opportunity.lines.exists()
     if "currency" in data:
-        opportunity.currency = _currency(data["currency"])
+        opportunity.currency = clean_currency(data["currency"])
     if "amount" in data:
         if has_lines:
             raise DomainError(
@@ -388,18 +390,18 @@ def update_opportunity(opportunity_id: int, data: Mapping[str, Any]) -> Opportun
                 "The amount is the total of the lines; change the lines.",
                 field="amount",
             )
-        opportunity.amount = _amount(data["amount"] or 0, opportunity.currency)
+        opportunity.amount = clean_amount(data["amount"] or 0, opportunity.currency)
     elif "currency" in data:
-        opportunity.amount = _amount(opportunity.amount, opportunity.currency)
+        opportunity.amount = clean_amount(opportunity.amount, opportunity.currency)
     if has_lines and "currency" in data:
         opportunity.amount = _lines_amount(opportunity)
     if "expected_close_date" in data:
         opportunity.expected_close_date = _date(data["expected_close_date"], "expected_close_date")
     if "owner_id" in data:
-        opportunity.owner_id = _owner_id(data["owner_id"])
+        opportunity.owner_id = clean_owner_id(data["owner_id"])
     for field, limit in (("next_step", 200), ("source", 100)):
         if field in data:
-            setattr(opportunity, field, _text(data[field], field, limit))
+            setattr(opportunity, field, clean_text(data[field], field, limit))
     if "description" in data:
         opportunity.description = str(data["description"] or "")[:10000]
     if "probability" in data:
@@ -459,7 +461,7 @@ def move_opportunity(
     if stage.pk == opportunity.stage_id:
         raise DomainError("same_stage", "The deal is in this stage already.", field="stage_id")
     reason = _lost_reason(lost_reason_id) if stage.is_lost else None
-    note = _text(close_note, "close_note", 500)
+    note = clean_text(close_note, "close_note", 500)
     now = timezone.now()
     previous_stage_id, previous_status = opportunity.stage_id, opportunity.status
     seconds = pure(domain.seconds_between, opportunity.stage_entered_at, now)
