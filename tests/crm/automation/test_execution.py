@@ -393,3 +393,26 @@ def test_opportunity_rules_run_on_sales_events(
     deal.refresh_from_db()
     assert deal.next_step == "Send contract"
     assert [r.status for r in _runs(a)][:1] == ["succeeded"]
+
+
+def test_lead_rules_run_on_lead_events(in_tenant_a, admin_a, django_capture_on_commit_callbacks):
+    from valuechain.crm.leads import services as leads
+    from valuechain.crm.leads.models import Lead
+
+    a = rule(
+        name="Web leads to me",
+        target_type="leads.lead",
+        event_type="LeadCreated",
+        conditions=[{"field": "source", "operator": "equals", "value": "web_form"}],
+        actions=[
+            {"type": "assign_owner", "params": {"mode": "user", "user_ids": [admin_a.user_id]}},
+            set_field("status", "contacted"),
+        ],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        lead = leads.create_lead(last_name="Hopper", company="Navy", source="web_form")
+        other = leads.create_lead(last_name="Turing", source="manual")
+    lead = Lead.objects.get(pk=lead.pk)
+    assert (lead.owner_id, lead.status) == (admin_a.user_id, "contacted")
+    assert Lead.objects.get(pk=other.pk).status == "new"
+    assert [r.status for r in _runs(a)] == ["succeeded", "skipped"]

@@ -131,4 +131,10 @@ def sales_targets() -> list[Target]:
         "valuechain.crm.sales.services", "update_opportunity"
     ):
         found.append(opportunity_target())
+    if _has("valuechain.crm.leads.models", "Lead") and _has(
+        "valuechain.crm.leads.services", "update_lead", "change_status", "assign_owner"
+    ):
+        from valuechain.crm.automation.lead_targets import lead_target
+
+        found.append(lead_target())
     return found
