@@ -248,3 +248,20 @@ def test_readers_see_pages_but_cannot_write(tenant_a, saved_rule):
 
 def test_other_tenants_rule_is_404(client_b, saved_rule):
     assert client_b.get(f"/crm/automation/rules/{saved_rule.pk}/").status_code == 404
+
+
+def test_builder_puts_an_action_error_on_its_input(client_a, tenant_a):
+    response = client_a.post(
+        "/crm/automation/rules/new/",
+        {
+            "name": "Spread",
+            "trigger": "customers.account|AccountCreated",
+            "act-b2-type": "assign_owner",
+            "act-b2-mode": "round_robin",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="act-b2-user_ids"' in html
+    assert "Choose 1 to 50 users." in html
+    assert _count(tenant_a, Rule) == 0
