@@ -80,7 +80,7 @@ def test_upload_list_download_delete(
     assert stored.read_bytes() == PDF
     for index in range(5):
         _upload(client_a, "customers.person", ada.pk, f"n{index}.txt", b"note %d" % index)
-    with django_assert_max_num_queries(9):  # session, member, target, page, count; not per row
+    with django_assert_max_num_queries(10):  # session, member, role, target, page, count
         listed = client_a.get(f"/api/v1/attachments?target=customers.person&target_id={ada.pk}")
     assert listed.status_code == 200
     assert listed.json()["count"] == 6
