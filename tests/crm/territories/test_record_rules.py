@@ -9,7 +9,7 @@ import pytest
 from django.apps import apps
 
 from valuechain.crm.customers import services as customers
-from valuechain.crm.customers.models import Account, Person
+from valuechain.crm.customers.models import Account, ConsentRecord, EmailAddress, Person
 from valuechain.crm.territories import rules
 from valuechain.platform.identity.record_rules import restrict, rule_for
 from valuechain.platform.tenancy.context import tenant_context
@@ -121,6 +121,31 @@ def test_invisible_records_cannot_be_edited_on_the_pages(world):
     assert response.status_code == 404
     with tenant_context(world.team.tenant):
         assert Account.objects.get(pk=dach.pk).name == "Dach Admin-owned"
+
+
+def test_invisible_records_cannot_be_changed_through_the_api(world):
+    client = signed_in(world.team.rep3)
+    dach, contact = world.accounts["dach"], world.people["dach_contact"]
+    writes = [
+        ("patch", f"/api/v1/accounts/{dach.pk}", {"name": "Mine now"}),
+        ("post", f"/api/v1/accounts/{dach.pk}/emails", {"email": "x@example.com"}),
+        (
+            "post",
+            f"/api/v1/accounts/{dach.pk}/identifiers",
+            {"kind": "loyalty_card", "value": "L1"},
+        ),
+        ("patch", f"/api/v1/people/{contact.pk}", {"last_name": "Mine"}),
+        ("post", f"/api/v1/people/{contact.pk}/consents", {"channel": "email", "granted": True}),
+    ]
+    for method, url, body in writes:
+        response = getattr(client, method)(url, body, content_type="application/json")
+        assert response.status_code == 404, (url, response.content)
+        assert response.json()["code"] == "not_found"
+    with tenant_context(world.team.tenant):
+        assert Account.objects.get(pk=dach.pk).name == "Dach Admin-owned"
+        assert Person.objects.get(pk=contact.pk).last_name == "DachContact"
+        assert not EmailAddress.objects.filter(account=dach).exists()
+        assert not ConsentRecord.objects.filter(person=contact).exists()
 
 
 def test_joining_and_leaving_a_team_changes_what_a_rep_sees(world):

@@ -49,6 +49,14 @@ router = area_router("crm", tags=["customers"])
 # --- accounts ---------------------------------------------------------------------------
 
 
+def _visible(kind: str, party_id: int) -> None:
+    """404 unless the current member may see the party (record rules apply to writes too)."""
+    if kind == "account":
+        queries.account(party_id)
+    else:
+        queries.person(party_id)
+
+
 @router.get("/accounts", response=Page[AccountOut], summary="List accounts")
 def list_accounts(
     request: HttpRequest, filters: Query[PartyListFilters], params: Query[ListParams]
@@ -93,6 +101,7 @@ def get_account(request: HttpRequest, account_id: int) -> Account:
 @router.patch("/accounts/{account_id}", response=AccountOut, summary="Change an account")
 def update_account(request: HttpRequest, account_id: int, data: AccountPatch) -> Account:
     """Change the given fields; ``parent_id`` may not make the hierarchy a loop."""
+    _visible("account", account_id)
     services.update_account(account_id, **data.dict(exclude_unset=True))
     return queries.account(account_id)
 
@@ -163,6 +172,7 @@ def get_person(request: HttpRequest, person_id: int) -> Person:
 @router.patch("/people/{person_id}", response=PersonOut, summary="Change a person")
 def update_person(request: HttpRequest, person_id: int, data: PersonPatch) -> Person:
     """Change the given fields of a person."""
+    _visible("person", person_id)
     services.update_person(person_id, **data.dict(exclude_unset=True))
     return queries.person(person_id)
 
@@ -195,18 +205,21 @@ def _add_address(kind: str, party_id: int, data: AddressIn) -> Address:
 @router.post("/people/{person_id}/emails", response={201: EmailOut}, summary="Add an e-mail")
 def add_person_email(request: HttpRequest, person_id: int, data: EmailIn) -> Status[EmailAddress]:
     """Add an e-mail address to a person (normalised, unique per person)."""
+    _visible("person", person_id)
     return Status(201, _add_email("person", person_id, data))
 
 
 @router.post("/people/{person_id}/phones", response={201: PhoneOut}, summary="Add a phone")
 def add_person_phone(request: HttpRequest, person_id: int, data: PhoneIn) -> Status[PhoneNumber]:
     """Add a phone number to a person, stored in E.164."""
+    _visible("person", person_id)
     return Status(201, _add_phone("person", person_id, data))
 
 
 @router.post("/people/{person_id}/addresses", response={201: AddressOut}, summary="Add an address")
 def add_person_address(request: HttpRequest, person_id: int, data: AddressIn) -> Status[Address]:
     """Add a postal address to a person."""
+    _visible("person", person_id)
     return Status(201, _add_address("person", person_id, data))
 
 
@@ -215,6 +228,7 @@ def add_person_address(request: HttpRequest, person_id: int, data: AddressIn) ->
 )
 def add_account_email(request: HttpRequest, account_id: int, data: EmailIn) -> Status[EmailAddress]:
     """Add an e-mail address to an account."""
+    _visible("account", account_id)
     return Status(201, _add_email("account", account_id, data))
 
 
@@ -223,6 +237,7 @@ def add_account_email(request: HttpRequest, account_id: int, data: EmailIn) -> S
 )
 def add_account_phone(request: HttpRequest, account_id: int, data: PhoneIn) -> Status[PhoneNumber]:
     """Add a phone number to an account."""
+    _visible("account", account_id)
     return Status(201, _add_phone("account", account_id, data))
 
 
@@ -233,6 +248,7 @@ def add_account_phone(request: HttpRequest, account_id: int, data: PhoneIn) -> S
 )
 def add_account_address(request: HttpRequest, account_id: int, data: AddressIn) -> Status[Address]:
     """Add a postal address to an account."""
+    _visible("account", account_id)
     return Status(201, _add_address("account", account_id, data))
 
 
@@ -245,6 +261,7 @@ def change_account_stage(
     request: HttpRequest, account_id: int, data: LifecycleIn
 ) -> Status[LifecycleChange]:
     """Record a lifecycle move of an account."""
+    _visible("account", account_id)
     change = services.change_lifecycle_stage(
         "account", account_id, data.stage, changed_at=data.changed_at
     )
@@ -260,6 +277,7 @@ def change_person_stage(
     request: HttpRequest, person_id: int, data: LifecycleIn
 ) -> Status[LifecycleChange]:
     """Record a lifecycle move of a person."""
+    _visible("person", person_id)
     change = services.change_lifecycle_stage(
         "person", person_id, data.stage, changed_at=data.changed_at
     )
@@ -272,6 +290,7 @@ def change_person_stage(
 @router.post("/people/{person_id}/consents", response={201: ConsentOut}, summary="Record consent")
 def record_consent(request: HttpRequest, person_id: int, data: ConsentIn) -> Status[Any]:
     """Record a yes or no for one channel; the latest record per channel is the current one."""
+    _visible("person", person_id)
     return Status(201, services.record_consent(person_id, **data.dict()))
 
 
@@ -332,6 +351,7 @@ def _history(kind: str, party_id: int, params: ListParams) -> dict[str, Any]:
 )
 def remove_person_emails(request: HttpRequest, person_id: int, email_id: int) -> Status[None]:
     """Remove one e-mail of the person."""
+    _visible("person", person_id)
     return _remove("person", person_id, "emails", email_id)
 
 
@@ -340,6 +360,7 @@ def remove_person_emails(request: HttpRequest, person_id: int, email_id: int) ->
 )
 def remove_person_phones(request: HttpRequest, person_id: int, phone_id: int) -> Status[None]:
     """Remove one phone of the person."""
+    _visible("person", person_id)
     return _remove("person", person_id, "phones", phone_id)
 
 
@@ -350,6 +371,7 @@ def remove_person_phones(request: HttpRequest, person_id: int, phone_id: int) ->
 )
 def remove_person_addresses(request: HttpRequest, person_id: int, address_id: int) -> Status[None]:
     """Remove one address of the person."""
+    _visible("person", person_id)
     return _remove("person", person_id, "addresses", address_id)
 
 
@@ -372,6 +394,7 @@ def person_lifecycle_history(
 )
 def remove_account_emails(request: HttpRequest, account_id: int, email_id: int) -> Status[None]:
     """Remove one e-mail of the account."""
+    _visible("account", account_id)
     return _remove("account", account_id, "emails", email_id)
 
 
@@ -382,6 +405,7 @@ def remove_account_emails(request: HttpRequest, account_id: int, email_id: int) 
 )
 def remove_account_phones(request: HttpRequest, account_id: int, phone_id: int) -> Status[None]:
     """Remove one phone of the account."""
+    _visible("account", account_id)
     return _remove("account", account_id, "phones", phone_id)
 
 
@@ -394,6 +418,7 @@ def remove_account_addresses(
     request: HttpRequest, account_id: int, address_id: int
 ) -> Status[None]:
     """Remove one address of the account."""
+    _visible("account", account_id)
     return _remove("account", account_id, "addresses", address_id)
 
 

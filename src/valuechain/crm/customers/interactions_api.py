@@ -155,6 +155,7 @@ def add_person_identifier(
     request: HttpRequest, person_id: int, data: IdentifierIn
 ) -> Status[PartyIdentifier]:
     """Interactions carrying it are matched to this person from now on."""
+    queries.person(person_id)  # record rules: 404 for a person the member may not see
     return Status(
         201, interactions.add_identifier("person", person_id, kind=data.kind, value=data.value)
     )
@@ -169,6 +170,7 @@ def add_account_identifier(
     request: HttpRequest, account_id: int, data: IdentifierIn
 ) -> Status[PartyIdentifier]:
     """Interactions carrying it are matched to this account from now on."""
+    queries.account(account_id)  # record rules: 404 for an account the member may not see
     row = interactions.add_identifier("account", account_id, kind=data.kind, value=data.value)
     return Status(201, row)
 
