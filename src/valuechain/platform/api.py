@@ -25,6 +25,7 @@ from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
 from valuechain.platform.errors import DomainError
+from valuechain.platform.identity import record_rules
 from valuechain.platform.identity.domain import allows
 from valuechain.platform.tenancy.context import TenantNotSet, bind
 
@@ -108,6 +109,7 @@ class TokenAuth(HttpBearer):
             channel="api",
             bypass=False,
         )
+        record_rules.remember_role(membership.role)
         _check_area(request, self.area)
         return api_token
 

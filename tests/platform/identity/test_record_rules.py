@@ -44,3 +44,16 @@ def test_without_actor_or_rule_nothing_is_narrowed(
         assert record_rules.current_role() is None
         assert set(record_rules.restrict(rows)) == {admin_a, rep}
     assert record_rules.rule_for("tenancy.tenant") is None
+
+
+def test_the_role_is_looked_up_once_per_context(
+    tenant_a: Tenant, rep_a: Membership, django_assert_num_queries: Any
+) -> None:
+    with tenant_context(tenant_a, actor=rep_a.user, channel="ui"):
+        with django_assert_num_queries(1):
+            assert record_rules.current_role() == "sales_rep"
+            assert record_rules.current_role() == "sales_rep"
+        Membership.objects.filter(pk=rep_a.pk).update(role="admin")
+        assert record_rules.current_role() == "sales_rep"  # same context: memoised
+    with tenant_context(tenant_a, actor=rep_a.user, channel="ui"):
+        assert record_rules.current_role() == "admin"  # a new context asks again

@@ -14,17 +14,25 @@ person is shown, and background work must see every row of the tenant.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 from django.db.models import QuerySet
 
-from valuechain.platform.tenancy.context import current
+from valuechain.platform.tenancy.context import ExecutionContext, current
 from valuechain.platform.tenancy.models import Membership
 
 # (queryset, actor id, role) -> the visible part of the queryset
 RecordRule = Callable[[QuerySet[Any], int, str], QuerySet[Any]]
 
 _rules: dict[str, RecordRule] = {}
+
+# The role looked up for one execution context (one request, job or command): a page that
+# narrows several querysets asks the database once. A new request binds a new context
+# object, so a changed role counts from the next request on.
+_role_memo: ContextVar[tuple[ExecutionContext, str | None] | None] = ContextVar(
+    "valuechain_role_memo", default=None
+)
 
 
 def register_record_rule(model_label: str, rule: RecordRule) -> None:
@@ -42,13 +50,23 @@ def current_role() -> str | None:
     context = current()
     if context.actor_id is None or context.tenant_id is None:
         return None
-    return (
+    memo = _role_memo.get()
+    if memo is not None and memo[0] is context:
+        return memo[1]
+    role = (
         Membership.objects.filter(
             tenant_id=context.tenant_id, user_id=context.actor_id, is_active=True
         )
         .values_list("role", flat=True)
         .first()
     )
+    _role_memo.set((context, role))
+    return role
+
+
+def remember_role(role: str) -> None:
+    """Tell the rules the current actor's role, already loaded by authentication."""
+    _role_memo.set((current(), role))
 
 
 def restrict(queryset: QuerySet[Any]) -> QuerySet[Any]:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from valuechain.platform.identity import record_rules
 from valuechain.platform.tenancy import context
 from valuechain.platform.tenancy.services import resolve_membership
 
@@ -35,6 +36,8 @@ class TenantMiddleware:
             else:
                 ctx = context.ExecutionContext(actor_id=user.pk, channel=channel)
         token = context.set_for_request(ctx)
+        if request.membership is not None:  # type: ignore[attr-defined]
+            record_rules.remember_role(request.membership.role)  # type: ignore[attr-defined]
         try:
             return self.get_response(request)
         finally:
