@@ -4,6 +4,8 @@ SHELL := /bin/bash
 PORT ?= 8000
 PYTHON ?= python3.11
 PG_URL ?= postgres://valuechain@127.0.0.1:5432/valuechain
+# pytest-xdist workers: the suite is split over the machine's two cores.
+TEST_WORKERS ?= 2
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 VC := .venv/bin/valuechain
 export UV_PYTHON := $(PYTHON)
@@ -56,11 +58,11 @@ browser:
 	@bash scripts/ensure-chromium.sh
 
 test-sqlite: deps-dev browser
-	VALUECHAIN_TESTING=1 .venv/bin/pytest -q
+	VALUECHAIN_TESTING=1 .venv/bin/pytest -q -n $(TEST_WORKERS)
 
 test-postgres: deps-dev browser
 	@if bash scripts/ensure-postgres.sh "$(PG_URL)"; then \
-		VALUECHAIN_TESTING=1 DATABASE_URL="$(PG_URL)" .venv/bin/pytest -q; \
+		VALUECHAIN_TESTING=1 DATABASE_URL="$(PG_URL)" .venv/bin/pytest -q -n $(TEST_WORKERS); \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL is required under CI=true and is not reachable"; exit 1; \
 	else \

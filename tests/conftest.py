@@ -7,10 +7,16 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, settings
 
 from valuechain.platform.tenancy import services as tenancy
 from valuechain.platform.tenancy.context import system_context, tenant_context
 from valuechain.platform.tenancy.models import Membership, Tenant
+
+# Machines are shared and noisy: a slow example is the machine, not the code. Property
+# tests keep their example counts but never fail on time.
+settings.register_profile("valuechain", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("valuechain")
 
 PASSWORD = "correct horse battery staple"
 
