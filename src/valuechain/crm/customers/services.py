@@ -31,6 +31,7 @@ from valuechain.crm.customers.models import (
 from valuechain.platform.customfields.services import clean_custom_values
 from valuechain.platform.errors import DomainError
 from valuechain.platform.events.services import publish
+from valuechain.platform.inputs import clean_choice, clean_text
 from valuechain.platform.tenancy.context import current, require_tenant_id
 from valuechain.platform.tenancy.models import Membership
 
@@ -52,31 +53,9 @@ def _domain(call: Callable[..., T], *args: Any) -> T:
         raise DomainError(exc.code, exc.message, field=exc.field) from exc
 
 
-def _text(value: Any, field: str, max_length: int, *, required: bool = False) -> str:
-    text = " ".join(str(value or "").split())
-    if required and not text:
-        raise DomainError(f"{field}_required", f"Enter the {field.replace('_', ' ')}.", field=field)
-    if len(text) > max_length:
-        raise DomainError(
-            f"invalid_{field}",
-            f"The {field.replace('_', ' ')} is longer than {max_length} characters.",
-            field=field,
-        )
-    return text
-
-
-def _choice(value: Any, field: str, choices: Iterable[str], *, blank: bool = False) -> str:
-    text = str(value or "").strip()
-    if blank and not text:
-        return ""
-    allowed = list(choices)
-    if text not in allowed:
-        raise DomainError(
-            f"invalid_{field}",
-            f"{text!r} is not a valid {field.replace('_', ' ')}; use one of {', '.join(allowed)}.",
-            field=field,
-        )
-    return text
+# Short local names: this module and its siblings call them on every field.
+_text = clean_text
+_choice = clean_choice
 
 
 def _website(value: Any) -> str:
