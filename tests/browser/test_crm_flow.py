@@ -1,6 +1,6 @@
 """The CRM core end to end in a real browser: a web-to-lead submission becomes a lead, the
 admin qualifies and converts it, drags the deal to Won on the board, and sees it in the
-forecast."""
+forecast and on the customer's 360° timeline."""
 
 from __future__ import annotations
 
@@ -110,7 +110,7 @@ def test_web_lead_to_won_deal(chromium, live_server, tenant_a, page_problems):
         deal = Opportunity.objects.get()
         assert (deal.name, deal.amount, deal.status) == ("Schmidt Bau shop", 1500, "open")
         assert deal.account.name == "Schmidt Bau GmbH"
-        assert lead.converted_person_id is not None
+        person_id = lead.converted_person_id
         stages = {s.name: s for s in Stage.objects.filter(pipeline_id=deal.pipeline_id)}
 
     # 3. On the board the deal is dragged across stages to Won.
@@ -141,4 +141,9 @@ def test_web_lead_to_won_deal(chromium, live_server, tenant_a, page_problems):
     expect(page.locator("main table tfoot")).to_contain_text("1500.00")
     assert watcher.take(page) == []
 
+    # 5. The customer's 360° timeline shows the deal: created and won.
+    page.goto(f"{base_url}/crm/people/{person_id}/360/")
+    expect(page.get_by_text("Opportunity Schmidt Bau shop won")).to_be_visible()
+    expect(page.get_by_text("Opportunity Schmidt Bau shop created")).to_be_visible()
+    assert watcher.take(page) == []
     context.close()
