@@ -15,10 +15,13 @@ class SalesConfig(AppConfig):
         from valuechain.crm.customers.panels import (
             KeyFigures,
             Panel,
+            TimelineSource,
             register_key_figures,
             register_panel,
+            register_timeline_source,
         )
         from valuechain.crm.sales import queries
+        from valuechain.crm.sales.customer360 import opportunity_entries
         from valuechain.crm.sales.demo import seed_sales
         from valuechain.platform.ops.demo_registry import register_demo_seeder
         from valuechain.platform.web.registry import MenuItem, register_menu_item, register_search
@@ -46,4 +49,5 @@ class SalesConfig(AppConfig):
         register_key_figures(
             KeyFigures(key="sales", provide=queries.key_figures_open_pipeline, order=30)
         )
+        register_timeline_source(TimelineSource("opportunity", opportunity_entries))
         register_demo_seeder("sales", seed_sales, order=30)
