@@ -13,8 +13,10 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from valuechain.crm.activities import domain, queries, services
+from valuechain.crm.activities.exports import ACTIVITY_COLUMNS
 from valuechain.crm.activities.forms import ActivityFilterForm, ActivityForm, CompleteForm
 from valuechain.crm.activities.models import Activity
+from valuechain.platform.dataexchange.exports import FORMATS, export_response
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.decorators import requires
 from valuechain.platform.identity.domain import allows
@@ -89,12 +91,16 @@ def _list_filters(request: HttpRequest, form: ActivityFilterForm) -> queries.Act
 @requires("crm", "read")
 def activity_list(request: HttpRequest) -> HttpResponse:
     """/crm/activities/: every activity, filtered by kind, status, assignee and due date."""
-    params = request.GET if request.GET else {"status": "open"}
+    shown = request.GET.copy()  # the list's own parameters: an export keeps the open default
+    fmt = shown.pop("export", [""])[-1]
+    params = shown if shown else {"status": "open"}
     form = ActivityFilterForm(params)
     rows = queries.activities(_list_filters(request, form))
     sort = form.cleaned_data.get("sort") if form.is_valid() else ""
     if sort:
         rows = rows.order_by(sort, "pk")
+    if fmt in FORMATS:  # every filtered row, not only the page
+        return export_response(rows, ACTIVITY_COLUMNS, fmt, "activities")  # type: ignore[return-value]
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -55,3 +55,22 @@ UNMATCHED_COLUMNS = (
     column("Source", "source"),
     column("Status", "status"),
 )
+
+
+def _party(side: str) -> ExportColumn:
+    """The name of one party of a duplicate pair; blank when gone or outside record rules."""
+    return ExportColumn(side.title(), lambda item: str(item[side]) if item[side] else "")
+
+
+DUPLICATE_COLUMNS = (
+    ExportColumn("Id", lambda item: item["candidate"].pk),
+    ExportColumn("Kind", lambda item: item["candidate"].kind),
+    ExportColumn("Score", lambda item: item["candidate"].score),
+    ExportColumn("First id", lambda item: item["candidate"].first_id),
+    _party("first"),
+    ExportColumn("Second id", lambda item: item["candidate"].second_id),
+    _party("second"),
+    ExportColumn("Reasons", lambda item: ", ".join(item["reasons"])),
+    ExportColumn("Status", lambda item: item["candidate"].status),
+    ExportColumn("Scanned at", lambda item: item["candidate"].scanned_at),
+)

@@ -11,8 +11,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from valuechain.crm.customers import duplicates, merging, queries
+from valuechain.crm.customers.exports import DUPLICATE_COLUMNS
 from valuechain.crm.customers.merge_models import MergeRecord
 from valuechain.crm.customers.models import Account, Person
+from valuechain.platform.dataexchange.exports import FORMATS, export_response
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.decorators import forbidden, requires
 from valuechain.platform.identity.domain import allows
@@ -51,6 +53,20 @@ def _choice(value: str | None, choices: list[tuple[str, str]]) -> str:
     return value if value in dict(choices) else choices[0][0]
 
 
+def _duplicate_items(rows: Any) -> list[dict[str, Any]]:
+    """Candidates with the two parties the member may see (two queries) and reason labels."""
+    parties = duplicates.parties_of(rows)
+    return [
+        {
+            "candidate": row,
+            "first": parties.get((row.kind, row.first_id)),
+            "second": parties.get((row.kind, row.second_id)),
+            "reasons": [REASON_LABELS.get(reason, reason) for reason in row.reasons],
+        }
+        for row in rows
+    ]
+
+
 @requires("crm", "read")
 def duplicate_list(request: HttpRequest) -> HttpResponse:
     """/crm/duplicates/: likely duplicate pairs with kind and status filters, by score."""
@@ -58,17 +74,11 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
     status = _choice(request.GET.get("status"), STATUS_CHOICES)
     sort = _choice(request.GET.get("sort"), SORT_CHOICES)
     rows = duplicates.candidates(kind or None, status).order_by(sort, "first_id", "second_id")
+    if request.GET.get("export") in FORMATS:  # every filtered row, not only the page
+        every = _duplicate_items(list(rows))
+        return export_response(every, DUPLICATE_COLUMNS, request.GET["export"], "duplicates")  # type: ignore[return-value]
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-    parties = duplicates.parties_of(page.object_list)
-    items = [
-        {
-            "candidate": row,
-            "first": parties.get((row.kind, row.first_id)),
-            "second": parties.get((row.kind, row.second_id)),
-            "reasons": [REASON_LABELS.get(reason, reason) for reason in row.reasons],
-        }
-        for row in page.object_list
-    ]
+    items = _duplicate_items(page.object_list)
     context = {
         "page": page,
         "items": items,

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from valuechain.crm.sales import pipeline_services, queries, services
+from valuechain.crm.sales.exports import OPPORTUNITY_COLUMNS
 from valuechain.crm.sales.forms import (
     SORT_CHOICES,
     LineForm,
@@ -24,6 +25,7 @@ from valuechain.crm.sales.forms import (
     owner_choices,
 )
 from valuechain.crm.sales.models import Opportunity, Pipeline
+from valuechain.platform.dataexchange.exports import FORMATS, export_response
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.decorators import requires
 from valuechain.platform.identity.domain import allows
@@ -72,6 +74,9 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
         filters = queries.OpportunityFilters(**form.filter_values())
         sort = form.cleaned_data["sort"] or sort
     rows = queries.opportunities(filters).order_by(sort, "pk")
+    if request.GET.get("export") in FORMATS:  # every filtered row, not only the page
+        fmt = request.GET["export"]
+        return export_response(rows, OPPORTUNITY_COLUMNS, fmt, "opportunities")  # type: ignore[return-value]
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "can_write": can_write(request)}
     return render(request, "sales/opportunity_list.html", context)

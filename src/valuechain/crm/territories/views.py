@@ -12,8 +12,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from valuechain.crm.territories import queries, services
+from valuechain.crm.territories.exports import TERRITORY_COLUMNS
 from valuechain.crm.territories.forms import MemberForm, RuleForm, TerritoryForm, join_list
 from valuechain.crm.territories.models import Territory
+from valuechain.platform.dataexchange.exports import FORMATS, export_response
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.decorators import forbidden, requires
 from valuechain.platform.identity.record_rules import current_role
@@ -59,6 +61,9 @@ def territory_list(request: HttpRequest) -> HttpResponse:
     rows = queries.territories(queries.TerritoryFilters(name=name or None)).order_by(
         sort, "name", "pk"
     )
+    if request.GET.get("export") in FORMATS:  # every filtered row, not only the page
+        fmt = request.GET["export"]
+        return export_response(rows, TERRITORY_COLUMNS, fmt, "territories")  # type: ignore[return-value]
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     context = {"page": page, "name": name, "can_manage": _can_manage()}
     return render(request, "territories/territory_list.html", context)
