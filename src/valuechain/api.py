@@ -15,6 +15,11 @@ from valuechain.platform.dataexchange.api import router as dataexchange_router
 from valuechain.platform.events.api import router as events_router
 from valuechain.platform.identity.api import router as identity_router
 from valuechain.platform.routes import router as kernel_router
+from valuechain.scm.barcodes.api import router as barcodes_router
+from valuechain.scm.catalog.api import router as catalog_router
+from valuechain.scm.fulfillment.api import router as fulfillment_router
+from valuechain.scm.inventory.api import router as inventory_router
+from valuechain.scm.orders.api import router as orders_router
 
 api = build_api(
     [
@@ -33,5 +38,10 @@ api = build_api(
         ("/", activities_router),
         ("/", territories_router),
         ("/", automation_router),
+        ("/", catalog_router),
+        ("/", inventory_router),
+        ("/", orders_router),
+        ("/", fulfillment_router),
+        ("/", barcodes_router),
     ]
 )

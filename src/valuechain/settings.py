@@ -93,6 +93,11 @@ INSTALLED_APPS = [
     "valuechain.crm.activities",
     "valuechain.crm.territories",
     "valuechain.crm.automation",
+    "valuechain.scm.catalog",
+    "valuechain.scm.inventory",
+    "valuechain.scm.orders",
+    "valuechain.scm.fulfillment",
+    "valuechain.scm.barcodes",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,11 @@ urlpatterns = [
     path("", include("valuechain.crm.activities.urls")),
     path("", include("valuechain.crm.territories.urls")),
     path("", include("valuechain.crm.automation.urls")),
+    path("", include("valuechain.scm.catalog.urls")),
+    path("", include("valuechain.scm.inventory.urls")),
+    path("", include("valuechain.scm.orders.urls")),
+    path("", include("valuechain.scm.fulfillment.urls")),
+    path("", include("valuechain.scm.barcodes.urls")),
     path("django-admin/", admin_site.urls),
     path("api/v1/", api.urls),
 ]

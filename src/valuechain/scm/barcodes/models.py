@@ -1,0 +1,1 @@
+"""Tables of barcodes (added by the barcodes work)."""

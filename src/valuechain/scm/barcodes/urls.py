@@ -1,0 +1,5 @@
+"""Pages of barcodes."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

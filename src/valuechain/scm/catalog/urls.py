@@ -1,0 +1,5 @@
+"""Pages of catalog."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

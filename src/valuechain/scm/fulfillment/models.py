@@ -1,0 +1,1 @@
+"""Tables of fulfillment (added by the fulfillment work)."""

@@ -1,0 +1,5 @@
+"""Pages of fulfillment."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Pages of inventory."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,1 @@
+"""Tables of sales orders (added by the orders work)."""
