@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 
 from valuechain.scm.catalog import services
@@ -133,7 +131,7 @@ def test_prices_groups_and_taxes_through_the_api(client_a, tee):
     assert client_a.get(url + "&quantity=12").json()["unit_price"] == "17.5000"
     assert client_a.get(url + "&customer_group=b2b").json()["unit_price"] == "15.0000"
     assert client_a.get(url.replace("EUR", "JPY")).json()["unit_price"] is None
-    listed = client_a.get(f"/api/v1/price-lists?currency=eur&customer_group=-").json()
+    listed = client_a.get("/api/v1/price-lists?currency=eur&customer_group=-").json()
     assert [(p["name"], p["item_count"]) for p in listed["items"]] == [("EUR", 2)]
     groups = client_a.get("/api/v1/customer-groups").json()["items"]
     assert [(g["code"], g["member_count"]) for g in groups] == [("b2b", 0)]
@@ -264,7 +262,6 @@ def test_units_and_conversion(client_a, in_tenant_a):
 
 def test_a_sales_rep_reads_but_cannot_write(tenant_a, client_a):
     from django.test import Client
-
     from tests.conftest import make_member
 
     rep = make_member(tenant_a, "rep@alpha.test", "sales_rep")
