@@ -9,3 +9,15 @@ class CatalogConfig(AppConfig):
     name = "valuechain.scm.catalog"
     label = "catalog"
     verbose_name = "Catalog"
+
+    def ready(self) -> None:
+        from valuechain.platform.web.registry import MenuItem, register_menu_item, register_search
+        from valuechain.scm.catalog import queries
+
+        register_menu_item(
+            MenuItem("scm", "Products", "catalog-product-list", "scm:read", order=10)
+        )
+        register_menu_item(
+            MenuItem("scm", "Price lists", "catalog-price-list-list", "scm:read", order=12)
+        )
+        register_search("product", "scm:read", queries.search_products)
