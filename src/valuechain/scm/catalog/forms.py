@@ -14,8 +14,8 @@ KIND_CHOICES = [(k, k) for k in domain.PRODUCT_KINDS]
 SUPPLY_CHOICES = list(domain.SUPPLY_MODES.items())
 TAX_CLASS_CHOICES = [(k, k) for k in domain.TAX_CLASSES]
 SORT_CHOICES = [
-    ("name", "Name A–Z"),
-    ("-name", "Name Z–A"),
+    ("name", "Name A to Z"),
+    ("-name", "Name Z to A"),
     ("-created_at", "Newest"),
     ("created_at", "Oldest"),
     ("kind", "Kind"),
