@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.test import Client
 from tests.conftest import make_member
 from tests.scm.barcodes.conftest import error, location, on_hand, post
-from tests.scm.barcodes.test_rfid import tag
+from tests.scm.barcodes.test_rfid import T0, tag
 from tests.scm.barcodes.test_scan import RECEIVE_20
 
 from valuechain.scm.inventory import services as inventory
@@ -87,8 +88,13 @@ def test_antennas_and_reads(client_a, variant, warehouse):
     assert listed["count"] == 1
     reads = {
         "reads": [
-            {"reader": "door", "antenna": 2, "epc": tag(7), "read_at": "2026-12-02T08:00:00Z"},
-            {"reader": "door", "antenna": 2, "epc": "DEADBEEF", "read_at": "2026-12-02T08:00:01Z"},
+            {"reader": "door", "antenna": 2, "epc": tag(7), "read_at": T0.isoformat()},
+            {
+                "reader": "door",
+                "antenna": 2,
+                "epc": "DEADBEEF",
+                "read_at": (T0 + timedelta(seconds=1)).isoformat(),
+            },
         ]
     }
     response = post(client_a, "/rfid/reads", reads)
@@ -111,8 +117,7 @@ def test_reads_validation(client_a, warehouse):
     }
     error(post(client_a, "/rfid/reads", bad), 422, "invalid_read_at")
     too_many = {
-        "reads": [{"reader": "d", "antenna": 1, "epc": tag(1), "read_at": "2026-12-02T08:00:00Z"}]
-        * 5001
+        "reads": [{"reader": "d", "antenna": 1, "epc": tag(1), "read_at": T0.isoformat()}] * 5001
     }
     error(post(client_a, "/rfid/reads", too_many), 422, "validation_error")
 

@@ -14,7 +14,8 @@ from valuechain.scm.barcodes.models import TagRead
 from valuechain.scm.inventory import services as inventory
 from valuechain.scm.inventory.models import Lot, StockMove
 
-T0 = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
+# After the fixture's receipts: an older read would be stale (the item moved since).
+T0 = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
 GTIN = "06291041500213"  # the fixture variant's GTIN-13 as a GTIN-14
 
 

@@ -140,3 +140,28 @@ def test_move_of_an_unknown_lot(variant, warehouse):
     run("move", "WH1/STOCK", state)
     run("move", "(01)06291041500213(10)NOPE", state)
     assert refused("move", "WH1/STOCK/A-01", state) == "lot_not_found"
+
+
+def test_count_a_location_posts_the_differences(variant, warehouse):
+    from valuechain.scm.inventory.models import CycleCount
+
+    state = {"warehouse_id": warehouse.pk}
+    run("receive", RECEIVE_20, state)  # 20 of L-77 at WH1/STOCK
+    run("receive", "(01)06291041500213(10)L-5(37)4", state)  # 4 of L-5 at WH1/STOCK
+    assert refused("count", "DS-500", state) == "location_first"
+    assert run("count", "WH1/STOCK", state).message == "Counting WH1/STOCK."
+    run("count", "(01)06291041500213(10)L-77(37)10", state)
+    outcome = run("count", "(01)06291041500213(10)L-77(37)8", state)
+    assert outcome.message == "Counted 18 x Date syrup 500 ml (DS-500) lot L-77."
+    assert refused("count", "WH1/STOCK/A-01", state) == "count_open"
+    outcome = run("count", "FINISH", state)
+    # L-77 counted 18 (books 20), L-5 not scanned: counted 0 (books 4).
+    assert outcome.message == "Count of WH1/STOCK posted: 2 line(s), 2 adjusted."
+    assert on_hand(variant, "WH1/STOCK", "L-77") == Decimal(18)
+    assert on_hand(variant, "WH1/STOCK", "L-5") == Decimal(0)
+    count = CycleCount.objects.get()
+    assert (count.state, outcome.details["number"]) == ("applied", count.number)
+    assert StockMove.objects.filter(kind="adjustment").count() == 2
+    assert "count_location_id" not in state
+    assert ledger_matches_balances()
+    assert refused("count", "FINISH", state) == "location_first"

@@ -15,7 +15,14 @@ from valuechain.scm.barcodes import gs1
 from valuechain.scm.barcodes.models import ReaderAntenna, TagRead
 from valuechain.scm.catalog.models import Variant
 from valuechain.scm.inventory.domain import INTERNAL_LOCATION_KINDS
-from valuechain.scm.inventory.models import Location, Lot, StockBalance, StockMove, Warehouse
+from valuechain.scm.inventory.models import (
+    CycleCountLine,
+    Location,
+    Lot,
+    StockBalance,
+    StockMove,
+    Warehouse,
+)
 
 
 def gtin_spellings(gtin14: str) -> list[str]:
@@ -198,3 +205,19 @@ def tag_reads(
     if epc:
         rows = rows.filter(epc=epc.strip().upper())
     return rows
+
+
+def stock_at(location_id: int) -> list[tuple[int, str]]:
+    """(variant id, lot number or "") of every balance with stock at a location."""
+    rows = (
+        StockBalance.objects.filter(location_id=location_id)
+        .exclude(on_hand=0)
+        .order_by("pk")
+        .values_list("variant_id", "lot__number")
+    )
+    return [(variant_id, number or "") for variant_id, number in rows]
+
+
+def adjusted_lines(count_id: int) -> int:
+    """How many lines of a count posted an adjustment."""
+    return CycleCountLine.objects.filter(count_id=count_id).exclude(difference=0).count()

@@ -256,6 +256,67 @@ def handle_move(scan: ScanInput) -> ScanOutcome:
     )
 
 
+# --- count -----------------------------------------------------------------------------------
+
+
+def handle_count(scan: ScanInput) -> ScanOutcome:
+    """Scan a location, then every item in it; ``finish`` (or the Finish button) posts the
+    count and the differences become audited adjustments."""
+    if scan.code.lower() in ("finish", "done"):
+        return finish_count(scan.state)
+    resolved = queries.resolve(scan.code, scan.elements)
+    lines: dict[str, str] = scan.state.setdefault("count_lines", {})
+    if resolved.kind == "location":
+        location = _warehouse_location(resolved, scan.state)
+        previous = scan.state.get("count_location_id")
+        if previous and previous != location.pk and lines:
+            raise DomainError(
+                "count_open",
+                "Finish the count of the current location before scanning another.",
+                field="code",
+            )
+        scan.state["count_location_id"] = location.pk
+        return ScanOutcome(
+            f"Counting {location.code}.",
+            prompt="Scan every item; finish when done",
+            details={"location": location.code},
+        )
+    if scan.state.get("count_location_id") is None:
+        raise DomainError("location_first", "Scan the location you count first.", field="code")
+    if resolved.kind != "item":
+        raise _unknown(resolved, scan.code)
+    assert resolved.variant is not None
+    quantity = _quantity(resolved.count, scan.data)
+    key = f"{resolved.variant.pk}|{resolved.lot or resolved.serial}"
+    lines[key] = str(Decimal(lines.get(key, "0")) + quantity)
+    return ScanOutcome(
+        f"Counted {_number(Decimal(lines[key]))} x {_item_text(resolved)}.",
+        prompt="Scan the next item; finish when done",
+        details={"lines": len(lines), "counted": lines[key]},
+    )
+
+
+def finish_count(state: dict[str, Any]) -> ScanOutcome:
+    """Post the counted lines of the current location as a cycle count."""
+    location = queries.location(state.get("count_location_id"))
+    lines: dict[str, str] = state.get("count_lines") or {}
+    if location is None:
+        raise DomainError("location_first", "Scan the location you count first.", field="code")
+    counted = []
+    for key, quantity in lines.items():
+        variant_id, lot = key.split("|", 1)
+        counted.append({"variant_id": int(variant_id), "lot": lot, "quantity": quantity})
+    result = stock.count_location(location, counted)
+    state["count_lines"] = {}
+    state.pop("count_location_id", None)
+    return ScanOutcome(
+        f"Count of {location.code} posted: {result['lines']} line(s), "
+        f"{result['adjusted']} adjusted.",
+        prompt="Scan the next location",
+        details=result,
+    )
+
+
 def register_modes() -> None:
     """Called from ``AppConfig.ready()``."""
     quantity = ScanField("quantity", "Quantity (when the label has no count)", kind="number")
@@ -277,5 +338,15 @@ def register_modes() -> None:
             prompt="Scan the source location, the items, then the target location",
             fields=(quantity,),
             order=20,
+        )
+    )
+    register_scan_mode(
+        ScanMode(
+            "count",
+            "Count",
+            handle_count,
+            prompt="Scan a location, then every item in it; type FINISH when done",
+            fields=(quantity,),
+            order=50,
         )
     )

@@ -1,8 +1,9 @@
-"""The inventory calls bar codes makes, in one place: receipts, transfers between locations.
+"""The inventory calls bar codes makes, in one place: receipts, transfers, counts.
 
-Everything goes through ``inventory.services``: ``receive`` for receipts, and ``post`` with
-a ``transfer`` move spec (the ledger primitive that locks the balance rows in primary-key
-order and refuses to take stock that is not there) for moves between two locations.
+Everything goes through the inventory use cases: ``services.receive`` for receipts,
+``movements.post_move(kind="transfer")`` for moves between two locations (balance rows
+locked in primary-key order, stock that is not there refused), ``movements.create_count``
+and ``apply_count`` for counts (differences posted as audited adjustments).
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from typing import Any
 from django.db import transaction
 
 from valuechain.platform.errors import DomainError
-from valuechain.platform.events.services import publish
+from valuechain.scm.barcodes import queries
 from valuechain.scm.catalog.models import Variant
+from valuechain.scm.inventory import movements
 from valuechain.scm.inventory import services as inventory
 from valuechain.scm.inventory.domain import INTERNAL_LOCATION_KINDS
 from valuechain.scm.inventory.models import Location, Lot, StockMove, Warehouse
@@ -57,21 +59,6 @@ def _internal(location: Location) -> Location:
     return location
 
 
-def _lot(variant_id: int, number: str) -> Lot | None:
-    if not number:
-        return None
-    lot = (
-        Lot.objects.filter(variant_id=variant_id, number=number)
-        .order_by("-is_serial", "pk")
-        .first()
-    )
-    if lot is None:
-        raise DomainError(
-            "lot_not_found", f"No lot {number} of this item.", field="code", status=404
-        )
-    return lot
-
-
 def transfer(
     *,
     variant: Variant | None,
@@ -84,64 +71,87 @@ def transfer(
     """Move ``quantity`` of a variant (and lot) from one warehouse location to another."""
     assert variant is not None
     source = Location.objects.get(pk=from_location_id)
-    moves = _post(
-        [(variant.pk, lot.pk if lot else None, quantity)], source, to_location, reference, "rfid"
+    return _move(
+        variant, lot.number if lot else "", quantity, source, to_location, reference, "rfid"
     )
-    return moves[0]
 
 
 def move_items(
     items: Sequence[dict[str, Any]], *, from_location: Location, to_location: Location
 ) -> list[StockMove]:
     """Move scanned items (``variant_id``, ``lot``, ``quantity``) in one transaction."""
-    lines = []
-    for item in items:
-        lot = _lot(int(item["variant_id"]), str(item.get("lot") or ""))
-        lines.append((int(item["variant_id"]), lot.pk if lot else None, Decimal(item["quantity"])))
-    return _post(lines, from_location, to_location, f"scan {from_location.code}", "scan")
+    variants = Variant.objects.in_bulk([int(item["variant_id"]) for item in items])
+    with transaction.atomic():
+        return [
+            _move(
+                variants[int(item["variant_id"])],
+                str(item.get("lot") or ""),
+                Decimal(item["quantity"]),
+                from_location,
+                to_location,
+                f"scan {from_location.code}",
+                "scan",
+            )
+            for item in items
+        ]
 
 
-def _post(
-    lines: Sequence[tuple[int, int | None, Decimal]],
+def _move(
+    variant: Variant,
+    lot_number: str,
+    quantity: Decimal,
     source: Location,
     target: Location,
     reference: str,
     channel: str,
-) -> list[StockMove]:
+) -> StockMove:
     _internal(source)
     _internal(target)
     if source.pk == target.pk:
         raise DomainError("same_location", "Source and target are the same location.")
-    specs = [
-        inventory.MoveSpec(
-            "transfer",
-            variant_id,
-            quantity,
-            source,
-            target,
-            lot_id=lot_id,
-            reference=reference[:100],
-            source_type=f"barcodes.{channel}",
-        )
-        for variant_id, lot_id, quantity in lines
+    return movements.post_move(
+        kind="transfer",
+        variant=variant,
+        quantity=quantity,
+        from_location=source,
+        to_location=target,
+        lot_number=lot_number,
+        reference=reference[:100],
+        source_type=f"barcodes.{channel}",
+    )
+
+
+def count_location(location: Location, counted: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Count one location: the scanned lines, and zero for everything the books have there
+    that was not scanned; the count is applied at once (differences become adjustments)."""
+    _internal(location)
+    assert location.warehouse is not None
+    lines = [
+        {
+            "location_id": location.pk,
+            "variant_id": int(line["variant_id"]),
+            "lot_number": str(line.get("lot") or ""),
+            "counted": Decimal(line["quantity"]),
+        }
+        for line in counted
     ]
+    seen = {(line["variant_id"], line["lot_number"]) for line in lines}
+    for variant_id, lot_number in queries.stock_at(location.pk):
+        if (variant_id, lot_number) not in seen:
+            lines.append(
+                {
+                    "location_id": location.pk,
+                    "variant_id": variant_id,
+                    "lot_number": lot_number,
+                    "counted": Decimal(0),
+                }
+            )
+    if not lines:
+        raise DomainError("lines_required", "Scan at least one item before finishing.")
     with transaction.atomic():
-        moves = inventory.post(specs)
-        publish(
-            "ItemsRelocated",
-            {
-                "by": channel,
-                "from_location_id": source.pk,
-                "to_location_id": target.pk,
-                "moves": [
-                    {
-                        "move_id": move.pk,
-                        "variant_id": move.variant_id,
-                        "lot_id": move.lot_id,
-                        "quantity": str(move.quantity),
-                    }
-                    for move in moves
-                ],
-            },
+        count = movements.create_count(
+            warehouse=location.warehouse, lines=lines, note=f"scan {location.code}"
         )
-    return moves
+        count = movements.apply_count(count.pk)
+    adjusted = queries.adjusted_lines(count.pk)
+    return {"count_id": count.pk, "number": count.number, "lines": len(lines), "adjusted": adjusted}
