@@ -28,6 +28,8 @@ from valuechain.platform.inputs import clean_choice, clean_text
 from valuechain.platform.money import normalize_currency
 from valuechain.platform.numbering import next_number
 from valuechain.platform.tenancy.context import current, require_tenant_id
+from valuechain.scm.catalog import pricing
+from valuechain.scm.catalog import queries as catalog_queries
 from valuechain.scm.catalog.models import Variant
 from valuechain.scm.inventory import queries as inventory_queries
 from valuechain.scm.inventory import services as inventory
@@ -156,7 +158,6 @@ def _warehouse(warehouse_id: Any, code: Any = None) -> Warehouse | None:
 
 
 def _variant(line: Mapping[str, Any], field: str) -> Variant:
-    from valuechain.scm.catalog import queries as catalog_queries
     variant_id = _id(line.get("variant_id"), f"{field}.variant_id")
     queryset = Variant.objects.select_related("product")
     if variant_id is not None:
@@ -178,7 +179,6 @@ def _variant(line: Mapping[str, Any], field: str) -> Variant:
 
 
 def _supply_kind(variant: Variant) -> str:
-    from valuechain.scm.catalog import queries as catalog_queries
     product = variant.product
     if product.kind in ("service", "consumable"):
         return "none"
@@ -191,7 +191,6 @@ def _priced_line(
     order: SalesOrder, raw: Mapping[str, Any], field: str, position: int
 ) -> SalesOrderLine:
     """A line of the order, priced from the price lists unless a unit price is given."""
-    from valuechain.scm.catalog import pricing
     if not isinstance(raw, Mapping):
         raise DomainError("invalid_line", "Each line must be an object.", field=field)
     variant = _variant(raw, field)
@@ -334,7 +333,6 @@ def create_order(data: Mapping[str, Any]) -> SalesOrder:
     quantity, optional unit_price, discount_percent, tax_rate.
     """
     from valuechain.platform import fx
-    from valuechain.scm.catalog import queries as catalog_queries
 
     with transaction.atomic():
         channel = clean_choice(data.get("channel") or "web", "channel", domain.CHANNELS)
@@ -487,7 +485,6 @@ def _default_supply_warehouse(order: SalesOrder) -> Warehouse:
 
 
 def _demands(lines: Sequence[SalesOrderLine]) -> list[inventory.Demand]:
-    from valuechain.scm.catalog import queries as catalog_queries
     demands: list[inventory.Demand] = []
     for line in lines:
         if line.supply_kind == "stock":
@@ -504,7 +501,6 @@ def _apply_reservation(
     lines: Sequence[SalesOrderLine], outcome: inventory.ReservationOutcome
 ) -> None:
     """Write reserved and backordered quantities (in line units) onto the lines."""
-    from valuechain.scm.catalog import queries as catalog_queries
     reserved: dict[int, Decimal] = {}
     for allocation in outcome.allocations:
         reserved[allocation.source_id] = (
@@ -723,3 +719,10 @@ def register_shipment(
             ),
         )
     return order
+
+
+def create_and_confirm(data: Mapping[str, Any]) -> SalesOrder:
+    """Create and confirm in one transaction: a shortage leaves no order behind."""
+    with transaction.atomic():
+        created = create_order(data)
+        return confirm_order(created.pk)
