@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from valuechain.platform.tenancy.models import TenantOwned
-from valuechain.scm.catalog.domain import PRODUCT_KINDS, SUPPLY_MODES
+from valuechain.scm.catalog.domain import PRODUCT_KINDS, SUPPLY_MODES, TAX_CLASSES
 
 
 class Product(TenantOwned):
@@ -22,6 +22,9 @@ class Product(TenantOwned):
         max_length=12, choices=[(k, k) for k in PRODUCT_KINDS], default="stockable"
     )
     supply_mode = models.CharField(max_length=3, choices=list(SUPPLY_MODES.items()), default="mts")
+    tax_class = models.CharField(
+        max_length=10, choices=[(k, k) for k in TAX_CLASSES], default="standard"
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -56,3 +59,129 @@ class Variant(TenantOwned):
     def display_name(self) -> str:
         """The variant's own name, or its product's."""
         return self.name or self.product.name
+
+
+class CustomerGroup(TenantOwned):
+    """A set of customers sharing price lists (retail, wholesale, VIP…), owned by the catalog."""
+
+    code = models.SlugField(max_length=40)
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "code"], name="customer_group_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CustomerGroupMember(TenantOwned):
+    """A CRM account or person assigned to one customer group (at most one group each)."""
+
+    group = models.ForeignKey(CustomerGroup, on_delete=models.CASCADE, related_name="members")
+    account = models.ForeignKey(
+        "customers.Account", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.ForeignKey(
+        "customers.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(account__isnull=False, person__isnull=True)
+                | Q(account__isnull=True, person__isnull=False),
+                name="customer_group_member_one_party",
+            ),
+            models.UniqueConstraint(
+                fields=["tenant", "account"],
+                condition=Q(account__isnull=False),
+                name="customer_group_one_per_account",
+            ),
+            models.UniqueConstraint(
+                fields=["tenant", "person"],
+                condition=Q(person__isnull=False),
+                name="customer_group_one_per_person",
+            ),
+        ]
+
+
+class PriceList(TenantOwned):
+    """Prices in one currency, for one customer group or everyone, valid between two dates."""
+
+    name = models.CharField(max_length=100)
+    currency = models.CharField(max_length=3)
+    customer_group = models.ForeignKey(
+        CustomerGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="price_lists"
+    )
+    valid_from = models.DateField(null=True, blank=True)  # inclusive; empty: always
+    valid_to = models.DateField(null=True, blank=True)  # inclusive; empty: open-ended
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["tenant", "currency", "customer_group"], name="price_list_lookup")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.currency})"
+
+
+class PriceListItem(TenantOwned):
+    """One price of a list: a variant's unit price from a minimum quantity on (a break)."""
+
+    price_list = models.ForeignKey(PriceList, on_delete=models.CASCADE, related_name="items")
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="prices")
+    min_quantity = models.DecimalField(max_digits=14, decimal_places=3, default=1)
+    unit_price = models.DecimalField(max_digits=14, decimal_places=4)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "price_list", "variant", "min_quantity"],
+                name="price_break_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["tenant", "variant"], name="price_item_by_variant")]
+
+
+class TaxRate(TenantOwned):
+    """A sales-tax / VAT rate for a country, optionally a region, and a product tax class."""
+
+    country = models.CharField(max_length=2)
+    region = models.CharField(max_length=10, blank=True)  # "": the whole country
+    tax_class = models.CharField(
+        max_length=10, choices=[(k, k) for k in TAX_CLASSES], default="standard"
+    )
+    rate = models.DecimalField(max_digits=6, decimal_places=4)  # 0.1900 = 19 %
+    name = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "country", "region", "tax_class"], name="tax_rate_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country}{'-' + self.region if self.region else ''} {self.tax_class}"
+
+
+class KitComponent(TenantOwned):
+    """One component of a kit (bundle) variant, with the quantity one kit contains."""
+
+    kit = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="kit_lines")
+    component = models.ForeignKey(Variant, on_delete=models.PROTECT, related_name="used_in_kits")
+    quantity = models.DecimalField(max_digits=14, decimal_places=3)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "kit", "component"], name="kit_component_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kit=models.F("component")), name="kit_not_own_component"
+            ),
+        ]
