@@ -28,6 +28,8 @@ from valuechain.platform.inputs import clean_choice, clean_text
 from valuechain.platform.money import normalize_currency
 from valuechain.platform.numbering import next_number
 from valuechain.platform.tenancy.context import current, require_tenant_id
+from valuechain.scm.catalog import pricing
+from valuechain.scm.catalog import queries as catalog_queries
 from valuechain.scm.catalog.models import Variant
 from valuechain.scm.inventory import queries as inventory_queries
 from valuechain.scm.inventory import services as inventory
@@ -49,7 +51,7 @@ def _decimal(value: Any, field: str, *, default: Decimal | None = None) -> Decim
         if default is not None:
             return default
         raise DomainError(f"{field.rsplit('.', 1)[-1]}_required", "Enter a number.", field=field)
-    if isinstance(value, float) or isinstance(value, bool):
+    if isinstance(value, (float, bool)):
         value = str(value)
     try:
         number = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
@@ -156,7 +158,6 @@ def _warehouse(warehouse_id: Any, code: Any = None) -> Warehouse | None:
 
 
 def _variant(line: Mapping[str, Any], field: str) -> Variant:
-    from valuechain.scm.catalog import queries as catalog_queries
     variant_id = _id(line.get("variant_id"), f"{field}.variant_id")
     queryset = Variant.objects.select_related("product")
     if variant_id is not None:
@@ -178,7 +179,6 @@ def _variant(line: Mapping[str, Any], field: str) -> Variant:
 
 
 def _supply_kind(variant: Variant) -> str:
-    from valuechain.scm.catalog import queries as catalog_queries
     product = variant.product
     if product.kind in ("service", "consumable"):
         return "none"
@@ -191,7 +191,6 @@ def _priced_line(
     order: SalesOrder, raw: Mapping[str, Any], field: str, position: int
 ) -> SalesOrderLine:
     """A line of the order, priced from the price lists unless a unit price is given."""
-    from valuechain.scm.catalog import pricing
     if not isinstance(raw, Mapping):
         raise DomainError("invalid_line", "Each line must be an object.", field=field)
     variant = _variant(raw, field)
@@ -334,7 +333,6 @@ def create_order(data: Mapping[str, Any]) -> SalesOrder:
     quantity, optional unit_price, discount_percent, tax_rate.
     """
     from valuechain.platform import fx
-    from valuechain.scm.catalog import queries as catalog_queries
 
     with transaction.atomic():
         channel = clean_choice(data.get("channel") or "web", "channel", domain.CHANNELS)
@@ -487,7 +485,6 @@ def _default_supply_warehouse(order: SalesOrder) -> Warehouse:
 
 
 def _demands(lines: Sequence[SalesOrderLine]) -> list[inventory.Demand]:
-    from valuechain.scm.catalog import queries as catalog_queries
     demands: list[inventory.Demand] = []
     for line in lines:
         if line.supply_kind == "stock":
@@ -504,7 +501,6 @@ def _apply_reservation(
     lines: Sequence[SalesOrderLine], outcome: inventory.ReservationOutcome
 ) -> None:
     """Write reserved and backordered quantities (in line units) onto the lines."""
-    from valuechain.scm.catalog import queries as catalog_queries
     reserved: dict[int, Decimal] = {}
     for allocation in outcome.allocations:
         reserved[allocation.source_id] = (
@@ -605,7 +601,8 @@ def cancel_order(order_id: int, *, reason: str = "") -> SalesOrder:
         lines = _locked_lines(order)
         if any(line.shipped_quantity > 0 for line in lines):
             raise DomainError(
-                "already_shipped", "Part of this order has shipped; it cannot be cancelled.",
+                "already_shipped",
+                "Part of this order has shipped; it cannot be cancelled.",
                 status=409,
             )
         released = Decimal(0)
@@ -636,7 +633,9 @@ def cancel_order(order_id: int, *, reason: str = "") -> SalesOrder:
 def _cancel_supply(line_ids: Sequence[int]) -> dict[int, str]:
     """Cancel the lines' supply requests still open or ordered; their states afterwards."""
     states: dict[int, str] = {}
-    for line_id, request in inventory_queries.supply_for_origin(SOURCE_TYPE, list(line_ids)).items():
+    for line_id, request in inventory_queries.supply_for_origin(
+        SOURCE_TYPE, list(line_ids)
+    ).items():
         if request.state in ("done", "cancelled"):
             states[line_id] = str(request.state)
         else:
@@ -693,7 +692,7 @@ def register_shipment(
             domain.check_shipment(line.quantity, line.shipped_quantity, adding)
             line.shipped_quantity += adding
             line.reserved_quantity = max(Decimal(0), line.reserved_quantity - adding)
-            line.backordered_quantity = min(line.backordered_quantity, line.open_quantity)  # type: ignore[type-var]
+            line.backordered_quantity = min(line.backordered_quantity, line.open_quantity)
             line.save(
                 update_fields=[
                     "shipped_quantity",
@@ -702,11 +701,15 @@ def register_shipment(
                     "updated_at",
                 ]
             )
-        state = domain.state_after_shipment(
-            domain.LineProgress(line.quantity, line.shipped_quantity)
-            for line in lines.values()
-            if line.supply_kind != "none"
-        ) if any(line.supply_kind != "none" for line in lines.values()) else "shipped"
+        state = (
+            domain.state_after_shipment(
+                domain.LineProgress(line.quantity, line.shipped_quantity)
+                for line in lines.values()
+                if line.supply_kind != "none"
+            )
+            if any(line.supply_kind != "none" for line in lines.values())
+            else "shipped"
+        )
         order.state = state
         if state == "shipped":
             order.shipped_at = timezone.now()
@@ -723,3 +726,10 @@ def register_shipment(
             ),
         )
     return order
+
+
+def create_and_confirm(data: Mapping[str, Any]) -> SalesOrder:
+    """Create and confirm in one transaction: a shortage leaves no order behind."""
+    with transaction.atomic():
+        created = create_order(data)
+        return confirm_order(created.pk)
