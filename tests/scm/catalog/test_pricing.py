@@ -9,7 +9,7 @@ import pytest
 
 from valuechain.crm.customers import services as customers
 from valuechain.platform.events.models import OutboxEvent
-from valuechain.scm.catalog import pricing, queries, services
+from valuechain.scm.catalog import pricing, pricing_services, queries, services
 from valuechain.scm.catalog.models import KitComponent, PriceList, PriceListItem, TaxRate
 
 from .conftest import code_of
@@ -26,20 +26,24 @@ def shirt(in_tenant_a):
 @pytest.fixture
 def priced(shirt):
     """A general EUR list with breaks 1/10/50, a wholesale EUR list, a USD list."""
-    services.create_customer_group(code="wholesale", name="Wholesale")
-    general = services.create_price_list(name="Retail EUR", currency="eur")
+    pricing_services.create_customer_group(code="wholesale", name="Wholesale")
+    general = pricing_services.create_price_list(name="Retail EUR", currency="eur")
     for qty, price in ((1, "20.00"), (10, "18.50"), (50, "17.00")):
-        services.set_price(general.pk, variant_id=shirt.pk, unit_price=price, min_quantity=qty)
-    wholesale = services.create_price_list(
+        pricing_services.set_price(
+            general.pk, variant_id=shirt.pk, unit_price=price, min_quantity=qty
+        )
+    wholesale = pricing_services.create_price_list(
         name="Wholesale EUR",
         currency="EUR",
         customer_group="wholesale",
         valid_from="2026-01-01",
         valid_to="2026-12-31",
     )
-    services.set_price(wholesale.pk, variant_id=shirt.pk, unit_price="15.00", min_quantity=10)
-    usd = services.create_price_list(name="Retail USD", currency="USD")
-    services.set_price(usd.pk, variant_id=shirt.pk, unit_price="22.00")
+    pricing_services.set_price(
+        wholesale.pk, variant_id=shirt.pk, unit_price="15.00", min_quantity=10
+    )
+    usd = pricing_services.create_price_list(name="Retail USD", currency="USD")
+    pricing_services.set_price(usd.pk, variant_id=shirt.pk, unit_price="22.00")
     return {"general": general, "wholesale": wholesale, "usd": usd}
 
 
@@ -88,16 +92,16 @@ def test_validity_dates_are_inclusive(priced, shirt, day, price):
 
 
 def test_inactive_lists_do_not_price_and_lowest_of_overlapping_lists_wins(priced, shirt):
-    promo = services.create_price_list(
+    promo = pricing_services.create_price_list(
         name="Summer promo", currency="EUR", valid_from=DAY, valid_to=DAY
     )
-    services.set_price(promo.pk, variant_id=shirt.pk, unit_price="19.00")
+    pricing_services.set_price(promo.pk, variant_id=shirt.pk, unit_price="19.00")
     assert pricing.unit_price(shirt.pk, quantity=1, currency="EUR", on=DAY) == D("19.00")
     assert pricing.unit_price(shirt.pk, quantity=10, currency="EUR", on=DAY) == D("18.50")
     assert pricing.unit_price(
         shirt.pk, quantity=1, currency="EUR", on=DAY + dt.timedelta(days=1)
     ) == D("20.00")
-    services.update_price_list(priced["general"].pk, is_active=False)
+    pricing_services.update_price_list(priced["general"].pk, is_active=False)
     assert pricing.unit_price(shirt.pk, quantity=10, currency="EUR", on=DAY) == D("19.00")
     assert (
         pricing.unit_price(shirt.pk, quantity=10, currency="EUR", on=DAY + dt.timedelta(1)) is None
@@ -106,12 +110,12 @@ def test_inactive_lists_do_not_price_and_lowest_of_overlapping_lists_wins(priced
 
 def test_set_price_replaces_the_same_break_and_remove_price(priced, shirt):
     general = priced["general"]
-    item = services.set_price(
+    item = pricing_services.set_price(
         general.pk, variant_id=shirt.pk, unit_price="18.00", min_quantity="10"
     )
     assert PriceListItem.objects.filter(price_list=general, variant=shirt).count() == 3
     assert pricing.unit_price(shirt.pk, quantity=10, currency="EUR", on=DAY) == D("18.00")
-    services.remove_price(item.pk)
+    pricing_services.remove_price(item.pk)
     assert pricing.unit_price(shirt.pk, quantity=10, currency="EUR", on=DAY) == D("20.00")
     assert OutboxEvent.objects.filter(type="PriceSet").count() == 6
     assert OutboxEvent.objects.filter(type="PriceRemoved").count() == 1
@@ -137,7 +141,7 @@ def test_set_price_replaces_the_same_break_and_remove_price(priced, shirt):
     ],
 )
 def test_create_price_list_refuses(in_tenant_a, kwargs, expected):
-    assert code_of(services.create_price_list, **kwargs) == expected
+    assert code_of(pricing_services.create_price_list, **kwargs) == expected
     assert PriceList.objects.count() == 0
 
 
@@ -154,8 +158,8 @@ def test_create_price_list_refuses(in_tenant_a, kwargs, expected):
 )
 def test_set_price_refuses(priced, shirt, kwargs, expected):
     args = {"variant_id": shirt.pk, **kwargs}
-    assert code_of(services.set_price, priced["usd"].pk, **args) == expected
-    assert code_of(services.set_price, 999999, variant_id=shirt.pk, unit_price="1") == (
+    assert code_of(pricing_services.set_price, priced["usd"].pk, **args) == expected
+    assert code_of(pricing_services.set_price, 999999, variant_id=shirt.pk, unit_price="1") == (
         "not_found",
         None,
         404,
@@ -163,41 +167,45 @@ def test_set_price_refuses(priced, shirt, kwargs, expected):
 
 
 def test_customer_groups_assign_accounts_and_people(in_tenant_a):
-    retail = services.create_customer_group(code="Retail", name="Retail")
-    vip = services.create_customer_group(code="vip", name="VIP")
+    retail = pricing_services.create_customer_group(code="Retail", name="Retail")
+    vip = pricing_services.create_customer_group(code="vip", name="VIP")
     account = customers.create_account(name="Acme GmbH")
     employee = customers.create_person(last_name="Weber", account_id=account.pk)
     loner = customers.create_person(last_name="Solo")
     assert retail.code == "retail"
     assert queries.customer_group_for(account_id=account.pk) == ""
-    services.assign_customer_group(retail.pk, account_id=account.pk)
+    pricing_services.assign_customer_group(retail.pk, account_id=account.pk)
     assert queries.customer_group_for(account_id=account.pk) == "retail"
     assert queries.customer_group_for(person_id=employee.pk) == "retail"  # from the account
-    services.assign_customer_group(vip.pk, person_id=employee.pk)
+    pricing_services.assign_customer_group(vip.pk, person_id=employee.pk)
     assert queries.customer_group_for(person_id=employee.pk) == "vip"
     assert queries.customer_group_for(person_id=employee.pk, account_id=account.pk) == "vip"
     assert queries.customer_group_for(person_id=loner.pk) == ""
-    services.assign_customer_group(vip.pk, account_id=account.pk)  # moves
+    pricing_services.assign_customer_group(vip.pk, account_id=account.pk)  # moves
     assert queries.customer_group_for(account_id=account.pk) == "vip"
-    services.unassign_customer_group(person_id=employee.pk)
-    services.unassign_customer_group(person_id=loner.pk)  # none: nothing happens
+    pricing_services.unassign_customer_group(person_id=employee.pk)
+    pricing_services.unassign_customer_group(person_id=loner.pk)  # none: nothing happens
     assert queries.customer_group_for(person_id=employee.pk) == "vip"
     assert queries.customer_group_for() == ""
-    assert code_of(services.assign_customer_group, vip.pk) == ("party_required", "account_id", 422)
+    assert code_of(pricing_services.assign_customer_group, vip.pk) == (
+        "party_required",
+        "account_id",
+        422,
+    )
     assert code_of(
-        services.assign_customer_group, vip.pk, account_id=account.pk, person_id=loner.pk
+        pricing_services.assign_customer_group, vip.pk, account_id=account.pk, person_id=loner.pk
     ) == ("party_required", "account_id", 422)
-    assert code_of(services.assign_customer_group, vip.pk, person_id=999999) == (
+    assert code_of(pricing_services.assign_customer_group, vip.pk, person_id=999999) == (
         "unknown_person_id",
         "person_id",
         422,
     )
-    assert code_of(services.create_customer_group, code="VIP", name="Again") == (
+    assert code_of(pricing_services.create_customer_group, code="VIP", name="Again") == (
         "duplicate_code",
         "code",
         422,
     )
-    assert code_of(services.create_customer_group, code="a b", name="X") == (
+    assert code_of(pricing_services.create_customer_group, code="a b", name="X") == (
         "invalid_code",
         "code",
         422,
@@ -206,38 +214,44 @@ def test_customer_groups_assign_accounts_and_people(in_tenant_a):
 
 
 def test_a_group_used_by_a_price_list_cannot_be_deleted(in_tenant_a):
-    group = services.create_customer_group(code="b2b", name="B2B")
-    price_list = services.create_price_list(name="B2B", currency="EUR", customer_group="b2b")
-    assert code_of(services.delete_customer_group, group.pk) == ("group_in_use", None, 409)
-    services.delete_price_list(price_list.pk)
-    services.delete_customer_group(group.pk)
-    assert code_of(services.delete_customer_group, group.pk) == ("not_found", None, 404)
+    group = pricing_services.create_customer_group(code="b2b", name="B2B")
+    price_list = pricing_services.create_price_list(
+        name="B2B", currency="EUR", customer_group="b2b"
+    )
+    assert code_of(pricing_services.delete_customer_group, group.pk) == ("group_in_use", None, 409)
+    pricing_services.delete_price_list(price_list.pk)
+    pricing_services.delete_customer_group(group.pk)
+    assert code_of(pricing_services.delete_customer_group, group.pk) == ("not_found", None, 404)
 
 
 def test_tax_rates_per_country_region_and_class(in_tenant_a):
     book = services.create_product(name="Book", sku="BK-1", tax_class="reduced").variants.get()
     shirt = services.create_product(name="Shirt", sku="SH-2").variants.get()
-    services.set_tax_rate(country="de", rate="0.19", name="USt")
-    services.set_tax_rate(country="DE", rate="0.07", tax_class="reduced")
-    services.set_tax_rate(country="FR", rate="0.2")
-    services.set_tax_rate(country="US", region="CA", rate="0.0725")
-    services.set_tax_rate(country="US", rate="0")
+    pricing_services.set_tax_rate(country="de", rate="0.19", name="USt")
+    pricing_services.set_tax_rate(country="DE", rate="0.07", tax_class="reduced")
+    pricing_services.set_tax_rate(country="FR", rate="0.2")
+    pricing_services.set_tax_rate(country="US", region="CA", rate="0.0725")
+    pricing_services.set_tax_rate(country="US", rate="0")
     assert pricing.tax_rate(shirt.pk, country="DE") == D("0.1900")
     assert pricing.tax_rate(book.pk, country="de", region="BY") == D("0.0700")
     assert pricing.tax_rate(book.pk, country="FR") == D("0.2000")  # no reduced rate: standard
     assert pricing.tax_rate(shirt.pk, country="US", region="ca") == D("0.0725")
     assert pricing.tax_rate(shirt.pk, country="US", region="OR") == D("0")
     assert pricing.tax_rate(shirt.pk, country="JP") == D("0")
-    services.set_tax_rate(country="DE", rate="0.16")  # replaces
+    pricing_services.set_tax_rate(country="DE", rate="0.16")  # replaces
     assert pricing.tax_rate(shirt.pk, country="DE") == D("0.1600")
     assert TaxRate.objects.filter(country="DE").count() == 2
-    assert code_of(services.set_tax_rate, country="XX", rate="0.1") == (
+    assert code_of(pricing_services.set_tax_rate, country="XX", rate="0.1") == (
         "invalid_country",
         "country",
         422,
     )
-    assert code_of(services.set_tax_rate, country="DE", rate="19") == ("invalid_rate", "rate", 422)
-    assert code_of(services.set_tax_rate, country="DE", rate="0.1", tax_class="luxury") == (
+    assert code_of(pricing_services.set_tax_rate, country="DE", rate="19") == (
+        "invalid_rate",
+        "rate",
+        422,
+    )
+    assert code_of(pricing_services.set_tax_rate, country="DE", rate="0.1", tax_class="luxury") == (
         "invalid_tax_class",
         "tax_class",
         422,

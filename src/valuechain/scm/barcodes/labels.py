@@ -27,7 +27,7 @@ does not exist (the page answers 404); it may raise ``DomainError``.
 
 - ``ean13`` / ``ean8`` / ``upca``: the full GTIN-13 / GTIN-8 / GTIN-12 with its check digit;
 - ``itf14``: the GTIN-14 with its check digit;
-- ``gs1-128`` and ``gs1-datamatrix``: the element string in the bracketed form,
+- ``gs1-128``: the element string in the bracketed form,
   e.g. ``(00)106141411234567897`` or ``(01)09506000134352(10)ABC``;
 - ``code128`` and ``qr``: any printable text (location codes, SKUs).
 """
@@ -37,7 +37,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-SYMBOLOGIES = ("ean13", "ean8", "upca", "itf14", "gs1-128", "gs1-datamatrix", "code128", "qr")
+SYMBOLOGIES = ("ean13", "ean8", "upca", "itf14", "gs1-128", "code128", "qr")
 
 
 @dataclass(frozen=True)

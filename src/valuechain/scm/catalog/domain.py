@@ -18,6 +18,28 @@ SUPPLY_MODES = {"mts": "make to stock", "mto": "make to order"}
 # Tax classes a product may carry; "standard" is what a country's default rate applies to.
 TAX_CLASSES = ("standard", "reduced", "zero", "exempt")
 GTIN_LENGTHS = (8, 12, 13, 14)
+# accessory: sold with the product (cross-sell); upsell: a higher-value alternative.
+RELATION_KINDS = ("accessory", "upsell")
+# Unit categories; a conversion is only possible within one. Reference units: piece, kg, m,
+# litre, hour (factor 1).
+UOM_CATEGORIES = ("unit", "weight", "length", "volume", "time")
+STANDARD_UNITS: tuple[tuple[str, str, str, str], ...] = (
+    ("pc", "Piece", "unit", "1"),
+    ("pair", "Pair", "unit", "2"),
+    ("dozen", "Dozen", "unit", "12"),
+    ("kg", "Kilogram", "weight", "1"),
+    ("g", "Gram", "weight", "0.001"),
+    ("t", "Tonne", "weight", "1000"),
+    ("lb", "Pound", "weight", "0.45359237"),
+    ("m", "Metre", "length", "1"),
+    ("cm", "Centimetre", "length", "0.01"),
+    ("mm", "Millimetre", "length", "0.001"),
+    ("l", "Litre", "volume", "1"),
+    ("ml", "Millilitre", "volume", "0.001"),
+    ("h", "Hour", "time", "1"),
+)
+MAX_COMPARE = 4
+MEASURE_FIELDS = ("weight_kg", "length_cm", "width_cm", "height_cm")
 
 
 class InvalidInput(ValueError):
@@ -158,3 +180,56 @@ def tax_lookup_order(region: str, tax_class: str) -> list[tuple[str, str]]:
         for place in dict.fromkeys([region, ""]):
             keys.append((place, klass))
     return keys
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit of measure as the conversion sees it."""
+
+    code: str
+    category: str
+    factor: Decimal
+
+
+def convert_quantity(quantity: Decimal, from_unit: Unit, to_unit: Unit) -> Decimal:
+    """``quantity`` of ``from_unit`` expressed in ``to_unit`` (same category only), exact.
+
+    3 dozen in pc is 36; 250 g in kg is 0.25. Raises InvalidInput ``uom_category_mismatch``
+    across categories. The result is normalised (no trailing zeros beyond the value).
+    """
+    if from_unit.category != to_unit.category:
+        raise InvalidInput(
+            "uom_category_mismatch",
+            f"Cannot convert {from_unit.code} ({from_unit.category}) to "
+            f"{to_unit.code} ({to_unit.category}).",
+            "uom",
+        )
+    if from_unit.factor == to_unit.factor:
+        return quantity
+    result = quantity * from_unit.factor / to_unit.factor
+    return result.quantize(Decimal("0.000001")).normalize() if result != 0 else Decimal(0)
+
+
+def clean_hs_code(value: str) -> str:
+    """A Harmonized System code: 6 to 10 digits (dots and spaces dropped), or ""."""
+    text = "".join(c for c in str(value or "") if c not in " .")
+    if text and (not text.isdigit() or not 6 <= len(text) <= 10):
+        raise InvalidInput(
+            "invalid_hs_code",
+            "An HS code has 6 to 10 digits (e.g. 6109.10 or 61091000).",
+            "hs_code",
+        )
+    return text
+
+
+def variant_combinations(attributes: Sequence[tuple[int, Sequence[int]]]) -> list[tuple[int, ...]]:
+    """Every combination of one value per attribute, in the order given (a cartesian product)."""
+    combos: list[tuple[int, ...]] = [()]
+    for _, values in attributes:
+        combos = [(*combo, value) for combo in combos for value in values]
+    return combos if attributes else []
+
+
+def kit_price_check(kit_price: Decimal, component_total: Decimal) -> str:
+    """ "ok" when a kit's price is below the sum of its components' prices, else "not_below"."""
+    return "ok" if kit_price < component_total else "not_below"

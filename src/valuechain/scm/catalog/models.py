@@ -10,7 +10,13 @@ from django.db import models
 from django.db.models import Q
 
 from valuechain.platform.tenancy.models import TenantOwned
-from valuechain.scm.catalog.domain import PRODUCT_KINDS, SUPPLY_MODES, TAX_CLASSES
+from valuechain.scm.catalog.domain import (
+    PRODUCT_KINDS,
+    RELATION_KINDS,
+    SUPPLY_MODES,
+    TAX_CLASSES,
+    UOM_CATEGORIES,
+)
 
 
 class Product(TenantOwned):
@@ -25,6 +31,17 @@ class Product(TenantOwned):
     tax_class = models.CharField(
         max_length=10, choices=[(k, k) for k in TAX_CLASSES], default="standard"
     )
+    hs_code = models.CharField(max_length=10, blank=True)  # Harmonized System, 6 to 10 digits
+    country_of_origin = models.CharField(max_length=2, blank=True)  # ISO 3166-1 alpha-2
+    base_uom = models.ForeignKey(
+        "catalog.UnitOfMeasure", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )  # empty: counted in units (pieces)
+    sales_uom = models.ForeignKey(
+        "catalog.UnitOfMeasure", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )  # empty: sold in the base unit
+    purchase_uom = models.ForeignKey(
+        "catalog.UnitOfMeasure", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )  # empty: bought in the base unit
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -41,6 +58,10 @@ class Variant(TenantOwned):
     sku = models.CharField(max_length=64)
     gtin = models.CharField(max_length=14, blank=True)  # GTIN-8/12/13/14, digits only
     name = models.CharField(max_length=200, blank=True)  # empty: the product's name
+    weight_kg = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
+    length_cm = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    width_cm = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    height_cm = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -183,5 +204,95 @@ class KitComponent(TenantOwned):
             ),
             models.CheckConstraint(
                 condition=~Q(kit=models.F("component")), name="kit_not_own_component"
+            ),
+        ]
+
+
+class UnitOfMeasure(TenantOwned):
+    """A unit of a category (unit, weight, length, volume, time) with its factor to the reference.
+
+    ``factor`` is how many reference units one of this unit is: for weight the reference is
+    the kilogram, so g has 0.001 and lb 0.45359237; for units the piece, so a dozen has 12.
+    """
+
+    code = models.CharField(max_length=20)
+    name = models.CharField(max_length=60)
+    category = models.CharField(max_length=10, choices=[(c, c) for c in UOM_CATEGORIES])
+    factor = models.DecimalField(max_digits=20, decimal_places=10)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "code"], name="uom_unique_code"),
+            models.CheckConstraint(condition=Q(factor__gt=0), name="uom_factor_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Attribute(TenantOwned):
+    """A dimension variants differ by (size, colour, material), with its ordered values."""
+
+    name = models.CharField(max_length=60)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "name"], name="attribute_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AttributeValue(TenantOwned):
+    """One value of an attribute (size M, colour red)."""
+
+    attribute = models.ForeignKey(Attribute, on_delete=models.CASCADE, related_name="values")
+    value = models.CharField(max_length=60)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "attribute", "value"], name="attribute_value_unique"
+            )
+        ]
+        ordering = ["attribute_id", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class VariantValue(TenantOwned):
+    """The value a variant has for one attribute (a variant is a combination of these)."""
+
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="values")
+    attribute = models.ForeignKey(Attribute, on_delete=models.PROTECT, related_name="+")
+    value = models.ForeignKey(AttributeValue, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "variant", "attribute"], name="variant_one_value_per_attribute"
+            )
+        ]
+
+
+class RelatedProduct(TenantOwned):
+    """A product suggested with another: an accessory (cross-sell) or a better one (up-sell)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="relations")
+    related = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=[(k, k) for k in RELATION_KINDS])
+    position = models.PositiveIntegerField(default=0)
+    source = models.CharField(max_length=20, default="manual")  # manual, analytics
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "product", "related", "kind"], name="related_product_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(product=models.F("related")), name="related_not_self"
             ),
         ]

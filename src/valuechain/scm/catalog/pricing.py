@@ -11,7 +11,8 @@ region) for the product's tax class.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
@@ -91,3 +92,53 @@ def tax_rate(variant_id: int, *, country: str, region: str = "") -> Decimal:
         if key in rates:
             return Decimal(rates[key])
     return Decimal("0")
+
+
+def kit_price_check(
+    variant_id: int,
+    *,
+    currency: str,
+    customer_group: str = "",
+    on: dt.date | None = None,
+) -> dict[str, Any] | None:
+    """How a kit's price compares with its components bought one by one (quantity 1 kit).
+
+    None when the variant is not a kit. ``status`` is ``ok`` (the kit is cheaper),
+    ``not_below`` (the kit costs as much or more: the catalog warns, it does not refuse,
+    because component prices change independently of the kit's), or ``unpriced`` when the
+    kit or a component has no price in that currency.
+    """
+    from valuechain.scm.catalog.queries import kit_components
+
+    parts = kit_components(variant_id)
+    if not parts:
+        return None
+    kit_price = unit_price(
+        variant_id, quantity=1, currency=currency, customer_group=customer_group, on=on
+    )
+    total = Decimal(0)
+    missing = []
+    for component_id, quantity in parts:
+        price = unit_price(
+            component_id, quantity=quantity, currency=currency, customer_group=customer_group, on=on
+        )
+        if price is None:
+            missing.append(component_id)
+        else:
+            total += price * quantity
+    total = total.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    if kit_price is None or missing:
+        return {
+            "status": "unpriced",
+            "kit_price": kit_price,
+            "components_total": None,
+            "savings": None,
+            "unpriced_components": missing,
+        }
+    return {
+        "status": domain.kit_price_check(kit_price, total),
+        "kit_price": kit_price,
+        "components_total": total,
+        "savings": total - kit_price,
+        "unpriced_components": [],
+    }

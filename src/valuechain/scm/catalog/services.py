@@ -1,4 +1,6 @@
-"""Use cases of the catalog: products and variants, kits, customer groups, price lists, taxes.
+"""Use cases of the catalog: products, variants and attributes, units, kits, related products.
+
+Prices, customer groups and tax rates are in ``pricing_services``.
 
 Every function runs in one transaction, raises DomainError with the field at fault for bad
 input (nothing is written then) and publishes a past-tense event.
@@ -12,22 +14,23 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 
 from valuechain.platform.errors import DomainError
 from valuechain.platform.events.services import publish
 from valuechain.platform.inputs import clean_choice, clean_text
-from valuechain.platform.money import normalize_currency
 from valuechain.scm.catalog import domain
 from valuechain.scm.catalog.domain import PRODUCT_KINDS, SUPPLY_MODES, TAX_CLASSES
 from valuechain.scm.catalog.models import (
-    CustomerGroup,
-    CustomerGroupMember,
+    Attribute,
+    AttributeValue,
     KitComponent,
-    PriceList,
     PriceListItem,
     Product,
-    TaxRate,
+    RelatedProduct,
+    UnitOfMeasure,
     Variant,
+    VariantValue,
 )
 
 T = TypeVar("T")
@@ -117,6 +120,86 @@ def _check_gtin_free(gtin: str, *, exclude_variant: int | None = None) -> None:
 
 # --- products ------------------------------------------------------------------------------
 
+PRODUCT_FIELDS = {
+    "name",
+    "description",
+    "kind",
+    "supply_mode",
+    "tax_class",
+    "hs_code",
+    "country_of_origin",
+    "base_uom",
+    "sales_uom",
+    "purchase_uom",
+    "is_active",
+}
+VARIANT_FIELDS = {"sku", "gtin", "name", "is_active", *domain.MEASURE_FIELDS}
+
+
+def _unit(code: Any, field: str) -> UnitOfMeasure | None:
+    text = str(code or "").strip()
+    if not text:
+        return None
+    unit = UnitOfMeasure.objects.filter(code=text).first()
+    if unit is None:
+        raise DomainError(f"unknown_{field}", f"No unit of measure {text!r}.", field=field)
+    return unit
+
+
+def _apply_product(product: Product, changes: dict[str, Any]) -> None:
+    """Set cleaned product fields; checks that sales and purchase units fit the base unit."""
+    if "name" in changes:
+        product.name = clean_text(changes["name"], "name", 200, required=True)
+    if "description" in changes:
+        product.description = str(changes["description"] or "").strip()
+    if "kind" in changes:
+        product.kind = clean_choice(changes["kind"], "kind", PRODUCT_KINDS)
+    if "supply_mode" in changes:
+        product.supply_mode = clean_choice(
+            changes["supply_mode"], "supply_mode", tuple(SUPPLY_MODES)
+        )
+    if "tax_class" in changes:
+        product.tax_class = clean_choice(changes["tax_class"], "tax_class", TAX_CLASSES)
+    if "hs_code" in changes:
+        product.hs_code = _domain(domain.clean_hs_code, changes["hs_code"])
+    if "country_of_origin" in changes:
+        origin = changes["country_of_origin"]
+        product.country_of_origin = (
+            _domain(domain.clean_country, origin, "country_of_origin") if origin else ""
+        )
+    for field in ("base_uom", "sales_uom", "purchase_uom"):
+        if field in changes:
+            setattr(product, field, _unit(changes[field], field))
+    if "is_active" in changes:
+        if not isinstance(changes["is_active"], bool):
+            raise DomainError("invalid_is_active", "Say yes or no.", field="is_active")
+        product.is_active = changes["is_active"]
+    base_category = product.base_uom.category if product.base_uom else "unit"
+    for field in ("sales_uom", "purchase_uom"):
+        unit = getattr(product, field)
+        if unit is not None and unit.category != base_category:
+            raise DomainError(
+                "uom_category_mismatch",
+                f"The {field.replace('_', ' ')} {unit.code} is not a {base_category} unit like "
+                "the base unit.",
+                field=field,
+            )
+
+
+def _measures(changes: dict[str, Any]) -> dict[str, Decimal | None]:
+    out: dict[str, Decimal | None] = {}
+    for field in domain.MEASURE_FIELDS:
+        if field in changes:
+            value = changes[field]
+            out[field] = (
+                None
+                if value in (None, "")
+                else clean_decimal(
+                    value, field, minimum=Decimal(0), places=3 if field == "weight_kg" else 2
+                )
+            )
+    return out
+
 
 def create_product(
     *,
@@ -127,31 +210,345 @@ def create_product(
     supply_mode: str = "mts",
     description: str = "",
     tax_class: str = "standard",
+    hs_code: str = "",
+    country_of_origin: str = "",
+    base_uom: str = "",
+    sales_uom: str = "",
+    purchase_uom: str = "",
+    **measures: Any,
 ) -> Product:
-    """Create a product with its default variant (SKU, optional GTIN checked for its digit)."""
-    clean_name = clean_text(name, "name", 200, required=True)
+    """Create a product with its default variant (SKU, optional GTIN checked for its digit).
+
+    ``measures`` are the default variant's ``weight_kg``, ``length_cm``, ``width_cm``,
+    ``height_cm``.
+    """
+    unknown = set(measures) - set(domain.MEASURE_FIELDS)
+    if unknown:
+        field = sorted(unknown)[0]
+        raise DomainError("unknown_field", f"{field} is not a product field.", field=field)
     clean_sku = clean_text(sku, "sku", 64, required=True)
     clean_gtin = _domain(domain.clean_gtin, gtin)
+    sizes = _measures(measures)
     with transaction.atomic():
+        product = Product(kind="stockable")
+        _apply_product(
+            product,
+            {
+                "name": name,
+                "description": description,
+                "kind": kind,
+                "supply_mode": supply_mode,
+                "tax_class": tax_class,
+                "hs_code": hs_code,
+                "country_of_origin": country_of_origin,
+                "base_uom": base_uom,
+                "sales_uom": sales_uom,
+                "purchase_uom": purchase_uom,
+            },
+        )
         _check_gtin_free(clean_gtin)
         if Variant.objects.filter(sku=clean_sku).exists():
             raise DomainError("duplicate_sku", f"SKU {clean_sku!r} is already used.", field="sku")
-        product = Product.objects.create(
-            name=clean_name,
-            description=str(description or "").strip(),
-            kind=clean_choice(kind, "kind", PRODUCT_KINDS),
-            supply_mode=clean_choice(supply_mode, "supply_mode", tuple(SUPPLY_MODES)),
-            tax_class=clean_choice(tax_class, "tax_class", TAX_CLASSES),
-        )
+        product.save()
         try:
             with transaction.atomic():
-                variant = Variant.objects.create(product=product, sku=clean_sku, gtin=clean_gtin)
+                variant = Variant.objects.create(
+                    product=product, sku=clean_sku, gtin=clean_gtin, **sizes
+                )
         except IntegrityError as exc:
             raise DomainError(
                 "duplicate_sku", f"SKU {clean_sku!r} or its GTIN is already used.", field="sku"
             ) from exc
         publish("ProductCreated", {"product_id": product.pk, "variant_id": variant.pk})
     return product
+
+
+def update_product(product_id: int, **changes: Any) -> Product:
+    """Change the given product fields (units by code, country as ISO alpha-2)."""
+    unknown = set(changes) - PRODUCT_FIELDS
+    if unknown:
+        field = sorted(unknown)[0]
+        raise DomainError("unknown_field", f"{field} cannot be changed.", field=field)
+    with transaction.atomic():
+        product = _locked(Product, product_id, "product")
+        _apply_product(product, changes)
+        product.save()
+        publish("ProductUpdated", {"product_id": product.pk, "fields": sorted(changes)})
+    return product
+
+
+def delete_product(product_id: int) -> None:
+    """Delete a product and its variants; refused (``product_in_use``, 409) when anything
+    refers to them (stock, orders, kits): deactivate it instead."""
+    with transaction.atomic():
+        product = _locked(Product, product_id, "product")
+        try:
+            with transaction.atomic():
+                VariantValue.objects.filter(variant__product=product).delete()
+                PriceListItem.objects.filter(variant__product=product).delete()
+                Variant.objects.filter(product=product).delete()
+                product.delete()
+        except ProtectedError as exc:
+            raise DomainError(
+                "product_in_use",
+                "Stock, orders or kits refer to this product; deactivate it instead.",
+                status=409,
+            ) from exc
+        publish("ProductDeleted", {"product_id": product_id})
+
+
+# --- variants ------------------------------------------------------------------------------
+
+
+def _values_for(product: Product, value_ids: Iterable[int]) -> list[AttributeValue]:
+    ids = list(dict.fromkeys(int(v) for v in value_ids))
+    values = list(AttributeValue.objects.filter(pk__in=ids).select_related("attribute"))
+    if len(values) != len(ids):
+        raise DomainError("unknown_value", "An attribute value does not exist.", field="values")
+    attributes = [v.attribute_id for v in values]
+    if len(set(attributes)) != len(attributes):
+        raise DomainError(
+            "duplicate_attribute", "A variant has one value per attribute.", field="values"
+        )
+    return values
+
+
+def _combination_free(product: Product, values: list[AttributeValue], exclude: int | None) -> None:
+    if not values:
+        return
+    wanted = {v.pk for v in values}
+    rows = VariantValue.objects.filter(variant__product=product).values_list(
+        "variant_id", "value_id"
+    )
+    combos: dict[int, set[int]] = {}
+    for variant_id, value_id in rows:
+        combos.setdefault(variant_id, set()).add(value_id)
+    for variant_id, combo in combos.items():
+        if variant_id != exclude and combo == wanted:
+            raise DomainError(
+                "duplicate_combination",
+                "Another variant of this product has the same attribute values.",
+                field="values",
+            )
+
+
+def create_variant(
+    product_id: int,
+    *,
+    sku: str,
+    gtin: str = "",
+    name: str = "",
+    values: Iterable[int] = (),
+    **measures: Any,
+) -> Variant:
+    """Add a variant to a product: its SKU, GTIN, values (one per attribute) and measures."""
+    unknown = set(measures) - set(domain.MEASURE_FIELDS)
+    if unknown:
+        field = sorted(unknown)[0]
+        raise DomainError("unknown_field", f"{field} is not a variant field.", field=field)
+    clean_sku = clean_text(sku, "sku", 64, required=True)
+    clean_gtin = _domain(domain.clean_gtin, gtin)
+    sizes = _measures(measures)
+    with transaction.atomic():
+        product = _locked(Product, product_id, "product")
+        chosen = _values_for(product, values)
+        _combination_free(product, chosen, None)
+        _check_gtin_free(clean_gtin)
+        if Variant.objects.filter(sku=clean_sku).exists():
+            raise DomainError("duplicate_sku", f"SKU {clean_sku!r} is already used.", field="sku")
+        variant = Variant.objects.create(
+            product=product,
+            sku=clean_sku,
+            gtin=clean_gtin,
+            name=clean_text(name, "name", 200),
+            **sizes,
+        )
+        for value in chosen:
+            VariantValue.objects.create(variant=variant, attribute=value.attribute, value=value)
+        publish("VariantCreated", {"product_id": product.pk, "variant_id": variant.pk})
+    return variant
+
+
+def update_variant(variant_id: int, **changes: Any) -> Variant:
+    """Change a variant's SKU, GTIN, name, measures, active flag or ``values`` (value ids)."""
+    unknown = set(changes) - VARIANT_FIELDS - {"values"}
+    if unknown:
+        field = sorted(unknown)[0]
+        raise DomainError("unknown_field", f"{field} cannot be changed.", field=field)
+    with transaction.atomic():
+        variant = _locked(Variant, variant_id, "variant")
+        if "sku" in changes:
+            sku = clean_text(changes["sku"], "sku", 64, required=True)
+            if Variant.objects.filter(sku=sku).exclude(pk=variant.pk).exists():
+                raise DomainError("duplicate_sku", f"SKU {sku!r} is already used.", field="sku")
+            variant.sku = sku
+        if "gtin" in changes:
+            gtin = _domain(domain.clean_gtin, changes["gtin"])
+            _check_gtin_free(gtin, exclude_variant=variant.pk)
+            variant.gtin = gtin
+        if "name" in changes:
+            variant.name = clean_text(changes["name"], "name", 200)
+        if "is_active" in changes:
+            if not isinstance(changes["is_active"], bool):
+                raise DomainError("invalid_is_active", "Say yes or no.", field="is_active")
+            variant.is_active = changes["is_active"]
+        for field, size in _measures(changes).items():
+            setattr(variant, field, size)
+        if "values" in changes:
+            chosen = _values_for(variant.product, changes["values"] or [])
+            _combination_free(variant.product, chosen, variant.pk)
+            VariantValue.objects.filter(variant=variant).delete()
+            for value in chosen:
+                VariantValue.objects.create(variant=variant, attribute=value.attribute, value=value)
+        variant.save()
+        publish("VariantUpdated", {"variant_id": variant.pk, "fields": sorted(changes)})
+    return variant
+
+
+def generate_variants(product_id: int, attributes: dict[str, list[str]]) -> list[Variant]:
+    """Create one variant per combination of attribute values (attributes and values by name,
+    created when new), SKUs ``<first SKU>-<VALUE>-<VALUE>``. The product's default variant,
+    while it has no values, takes the first combination. Existing combinations are skipped.
+    Returns the variants created or given values.
+    """
+    if not attributes:
+        raise DomainError("attributes_required", "Name at least one attribute.", field="attributes")
+    with transaction.atomic():
+        product = _locked(Product, product_id, "product")
+        pairs: list[tuple[int, list[int]]] = []
+        value_rows: dict[int, AttributeValue] = {}
+        for attr_name, names in attributes.items():
+            attribute = ensure_attribute(attr_name, names)
+            wanted = [clean_text(n, "values", 60, required=True) for n in names]
+            rows = {v.value: v for v in attribute.values.all()}
+            pairs.append((attribute.pk, [rows[n].pk for n in dict.fromkeys(wanted)]))
+            value_rows.update({v.pk: v for v in rows.values()})
+        variants = list(Variant.objects.filter(product=product).order_by("pk"))
+        base_sku = variants[0].sku if variants else "SKU"
+        existing: dict[int, set[int]] = {}
+        for variant_id, value_id in VariantValue.objects.filter(
+            variant__product=product
+        ).values_list("variant_id", "value_id"):
+            existing.setdefault(variant_id, set()).add(value_id)
+        taken = {frozenset(v) for v in existing.values()}
+        blank = [v for v in variants if v.pk not in existing]
+        touched: list[Variant] = []
+        for combo in domain.variant_combinations(pairs):
+            if frozenset(combo) in taken:
+                continue
+            if blank:
+                variant = blank.pop(0)
+            else:
+                suffix = "-".join(
+                    "".join(c for c in value_rows[v].value.upper() if c.isalnum()) for v in combo
+                )
+                sku = f"{base_sku}-{suffix}"[:64]
+                if Variant.objects.filter(sku=sku).exists():
+                    raise DomainError("duplicate_sku", f"SKU {sku!r} is already used.", field="sku")
+                variant = Variant.objects.create(product=product, sku=sku)
+            for value_id in combo:
+                value = value_rows[value_id]
+                VariantValue.objects.create(
+                    variant=variant, attribute_id=value.attribute_id, value=value
+                )
+            touched.append(variant)
+        publish(
+            "VariantsGenerated",
+            {"product_id": product.pk, "variant_ids": [v.pk for v in touched]},
+        )
+    return touched
+
+
+# --- attributes and units ------------------------------------------------------------------
+
+
+def ensure_attribute(name: str, values: Iterable[str] = ()) -> Attribute:
+    """The attribute of that name with at least these values (both created when missing)."""
+    clean_name = clean_text(name, "name", 60, required=True)
+    with transaction.atomic():
+        attribute = Attribute.objects.filter(name__iexact=clean_name).first()
+        if attribute is None:
+            attribute = Attribute.objects.create(name=clean_name)
+            publish("AttributeCreated", {"attribute_id": attribute.pk, "name": clean_name})
+        have = {v.value for v in attribute.values.all()}
+        position = len(have)
+        for raw in values:
+            value = clean_text(raw, "values", 60, required=True)
+            if value not in have:
+                AttributeValue.objects.create(attribute=attribute, value=value, position=position)
+                have.add(value)
+                position += 1
+    return attribute
+
+
+def create_unit(*, code: str, name: str, category: str, factor: Any) -> UnitOfMeasure:
+    """Add a unit of measure: its factor is how many reference units of the category it is."""
+    clean_code = clean_text(code, "code", 20, required=True)
+    with transaction.atomic():
+        if UnitOfMeasure.objects.filter(code=clean_code).exists():
+            raise DomainError("duplicate_code", f"Unit {clean_code!r} exists.", field="code")
+        unit = UnitOfMeasure.objects.create(
+            code=clean_code,
+            name=clean_text(name, "name", 60, required=True),
+            category=clean_choice(category, "category", domain.UOM_CATEGORIES),
+            factor=clean_decimal(factor, "factor", positive=True, places=10),
+        )
+        publish("UnitCreated", {"unit_id": unit.pk, "code": unit.code})
+    return unit
+
+
+def install_standard_units() -> int:
+    """Create the standard units (pc, dozen, kg, g, lb, m, cm, l, ml, h…) that are missing."""
+    with transaction.atomic():
+        have = set(UnitOfMeasure.objects.values_list("code", flat=True))
+        made = 0
+        for code, name, category, factor in domain.STANDARD_UNITS:
+            if code not in have:
+                UnitOfMeasure.objects.create(
+                    code=code, name=name, category=category, factor=Decimal(factor)
+                )
+                made += 1
+    return made
+
+
+# --- related products ----------------------------------------------------------------------
+
+
+def set_related_products(
+    product_id: int, kind: str, related_ids: Iterable[int], *, source: str = "manual"
+) -> list[RelatedProduct]:
+    """Replace a product's accessories (cross-sell) or up-sell alternatives, in order."""
+    clean_kind = clean_choice(kind, "kind", domain.RELATION_KINDS)
+    ids = [int(i) for i in related_ids]
+    if len(set(ids)) != len(ids):
+        raise DomainError("duplicate_related", "A product is listed twice.", field="related_ids")
+    with transaction.atomic():
+        product = _locked(Product, product_id, "product")
+        if product.pk in ids:
+            raise DomainError(
+                "related_self", "A product cannot be related to itself.", field="related_ids"
+            )
+        found = set(Product.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise DomainError(
+                "unknown_related",
+                f"No such product: {missing[0]}.",
+                field="related_ids",
+                details={"product_id": missing[0]},
+            )
+        RelatedProduct.objects.filter(product=product, kind=clean_kind).delete()
+        rows = [
+            RelatedProduct.objects.create(
+                product=product, related_id=rid, kind=clean_kind, position=i, source=source
+            )
+            for i, rid in enumerate(ids)
+        ]
+        publish(
+            "RelatedProductsChanged",
+            {"product_id": product.pk, "kind": clean_kind, "related_ids": ids},
+        )
+    return rows
 
 
 # --- kits ----------------------------------------------------------------------------------
@@ -209,289 +606,3 @@ def set_kit_components(kit_variant_id: int, components: Iterable[tuple[int, Any]
             {"variant_id": kit.pk, "components": [[c, str(q)] for c, q in lines]},
         )
     return kit
-
-
-# --- customer groups -----------------------------------------------------------------------
-
-
-def _group_code(value: Any) -> str:
-    code = str(value or "").strip().lower()
-    if not code:
-        raise DomainError("code_required", "Enter the group's code.", field="code")
-    if len(code) > 40 or not all(c.isalnum() or c in "-_" for c in code) or not code.isascii():
-        raise DomainError(
-            "invalid_code", "A code has letters, digits, - and _ (at most 40).", field="code"
-        )
-    return code
-
-
-def create_customer_group(*, code: str, name: str, description: str = "") -> CustomerGroup:
-    """Create a customer group (a code such as ``wholesale`` that price lists refer to)."""
-    clean_code = _group_code(code)
-    clean_name = clean_text(name, "name", 100, required=True)
-    with transaction.atomic():
-        if CustomerGroup.objects.filter(code=clean_code).exists():
-            raise DomainError(
-                "duplicate_code", f"A group with code {clean_code!r} exists.", field="code"
-            )
-        group = CustomerGroup.objects.create(
-            code=clean_code, name=clean_name, description=str(description or "").strip()
-        )
-        publish("CustomerGroupCreated", {"group_id": group.pk, "code": group.code})
-    return group
-
-
-def update_customer_group(group_id: int, **changes: Any) -> CustomerGroup:
-    """Change a group's name or description (the code is fixed: price lists refer to it)."""
-    unknown = set(changes) - {"name", "description"}
-    if unknown:
-        field = sorted(unknown)[0]
-        raise DomainError("unknown_field", f"{field} cannot be changed.", field=field)
-    with transaction.atomic():
-        group = _locked(CustomerGroup, group_id, "customer group")
-        if "name" in changes:
-            group.name = clean_text(changes["name"], "name", 100, required=True)
-        if "description" in changes:
-            group.description = str(changes["description"] or "").strip()
-        group.save()
-        publish("CustomerGroupUpdated", {"group_id": group.pk})
-    return group
-
-
-def delete_customer_group(group_id: int) -> None:
-    """Delete a group no price list uses (``group_in_use``, 409); its assignments go with it."""
-    with transaction.atomic():
-        group = _locked(CustomerGroup, group_id, "customer group")
-        if PriceList.objects.filter(customer_group=group).exists():
-            raise DomainError(
-                "group_in_use", "Price lists use this group; change them first.", status=409
-            )
-        code = group.code
-        group.delete()
-        publish("CustomerGroupDeleted", {"group_id": group_id, "code": code})
-
-
-def _party(account_id: int | None, person_id: int | None) -> tuple[Any, Any]:
-    from valuechain.crm.customers.models import Account, Person
-
-    if (account_id is None) == (person_id is None):
-        raise DomainError(
-            "party_required", "Name exactly one account or one person.", field="account_id"
-        )
-    if account_id is not None:
-        return _get(Account, account_id, "account", "account_id"), None
-    return None, _get(Person, person_id, "person", "person_id")
-
-
-def assign_customer_group(
-    group_id: int, *, account_id: int | None = None, person_id: int | None = None
-) -> CustomerGroupMember:
-    """Put an account or a person in a group; one already in another group moves."""
-    with transaction.atomic():
-        group = _locked(CustomerGroup, group_id, "customer group")
-        account, person = _party(account_id, person_id)
-        where = {"account": account} if account is not None else {"person": person}
-        member = CustomerGroupMember.objects.select_for_update().filter(**where).first()
-        previous = member.group_id if member else None
-        if member is None:
-            member = CustomerGroupMember.objects.create(group=group, **where)
-        elif member.group_id != group.pk:
-            member.group = group
-            member.save()
-        publish(
-            "CustomerGroupAssigned",
-            {
-                "group_id": group.pk,
-                "account_id": account_id,
-                "person_id": person_id,
-                "previous_group_id": previous,
-            },
-        )
-    return member
-
-
-def unassign_customer_group(*, account_id: int | None = None, person_id: int | None = None) -> None:
-    """Take an account or a person out of its group (nothing happens when it has none)."""
-    with transaction.atomic():
-        account, person = _party(account_id, person_id)
-        where = {"account": account} if account is not None else {"person": person}
-        member = CustomerGroupMember.objects.select_for_update().filter(**where).first()
-        if member is not None:
-            group_id = member.group_id
-            member.delete()
-            publish(
-                "CustomerGroupUnassigned",
-                {"group_id": group_id, "account_id": account_id, "person_id": person_id},
-            )
-
-
-# --- price lists ---------------------------------------------------------------------------
-
-
-def _group_by_code(code: Any) -> CustomerGroup | None:
-    text = str(code or "").strip().lower()
-    if not text:
-        return None
-    group = CustomerGroup.objects.filter(code=text).first()
-    if group is None:
-        raise DomainError(
-            "unknown_customer_group", f"No customer group {text!r}.", field="customer_group"
-        )
-    return group
-
-
-def _validity(valid_from: dt.date | None, valid_to: dt.date | None) -> None:
-    if valid_from and valid_to and valid_to < valid_from:
-        raise DomainError("invalid_validity", "The list ends before it starts.", field="valid_to")
-
-
-def create_price_list(
-    *,
-    name: str,
-    currency: str,
-    customer_group: str = "",
-    valid_from: Any = None,
-    valid_to: Any = None,
-    is_active: bool = True,
-) -> PriceList:
-    """Create a price list for a currency and a customer group ("" = every customer)."""
-    clean_name = clean_text(name, "name", 100, required=True)
-    clean_currency = normalize_currency(currency)
-    start, end = clean_date(valid_from, "valid_from"), clean_date(valid_to, "valid_to")
-    _validity(start, end)
-    with transaction.atomic():
-        price_list = PriceList.objects.create(
-            name=clean_name,
-            currency=clean_currency,
-            customer_group=_group_by_code(customer_group),
-            valid_from=start,
-            valid_to=end,
-            is_active=bool(is_active),
-        )
-        publish("PriceListCreated", {"price_list_id": price_list.pk})
-    return price_list
-
-
-PRICE_LIST_FIELDS = {"name", "currency", "customer_group", "valid_from", "valid_to", "is_active"}
-
-
-def update_price_list(price_list_id: int, **changes: Any) -> PriceList:
-    """Change a price list's fields (name, currency, group code, validity, active)."""
-    unknown = set(changes) - PRICE_LIST_FIELDS
-    if unknown:
-        field = sorted(unknown)[0]
-        raise DomainError("unknown_field", f"{field} cannot be changed.", field=field)
-    with transaction.atomic():
-        price_list = _locked(PriceList, price_list_id, "price list")
-        if "name" in changes:
-            price_list.name = clean_text(changes["name"], "name", 100, required=True)
-        if "currency" in changes:
-            price_list.currency = normalize_currency(changes["currency"])
-        if "customer_group" in changes:
-            price_list.customer_group = _group_by_code(changes["customer_group"])
-        if "valid_from" in changes:
-            price_list.valid_from = clean_date(changes["valid_from"], "valid_from")
-        if "valid_to" in changes:
-            price_list.valid_to = clean_date(changes["valid_to"], "valid_to")
-        if "is_active" in changes:
-            if not isinstance(changes["is_active"], bool):
-                raise DomainError("invalid_is_active", "Say yes or no.", field="is_active")
-            price_list.is_active = changes["is_active"]
-        _validity(price_list.valid_from, price_list.valid_to)
-        price_list.save()
-        publish("PriceListUpdated", {"price_list_id": price_list.pk, "fields": sorted(changes)})
-    return price_list
-
-
-def delete_price_list(price_list_id: int) -> None:
-    """Delete a price list with its prices."""
-    with transaction.atomic():
-        price_list = _locked(PriceList, price_list_id, "price list")
-        price_list.delete()
-        publish("PriceListDeleted", {"price_list_id": price_list_id})
-
-
-def set_price(
-    price_list_id: int, *, variant_id: int, unit_price: Any, min_quantity: Any = 1
-) -> PriceListItem:
-    """Set a variant's unit price in a list from a minimum quantity on (adds or replaces)."""
-    price = clean_decimal(unit_price, "unit_price", minimum=Decimal(0))
-    break_at = clean_decimal(min_quantity, "min_quantity", positive=True, places=3)
-    with transaction.atomic():
-        price_list = _locked(PriceList, price_list_id, "price list")
-        variant = _get(Variant, variant_id, "variant", "variant_id")
-        item, created = PriceListItem.objects.select_for_update().get_or_create(
-            price_list=price_list,
-            variant=variant,
-            min_quantity=break_at,
-            defaults={"unit_price": price},
-        )
-        if not created:
-            item.unit_price = price
-            item.save()
-        publish(
-            "PriceSet",
-            {
-                "price_list_id": price_list.pk,
-                "variant_id": variant.pk,
-                "min_quantity": str(break_at),
-                "unit_price": str(price),
-            },
-        )
-    return item
-
-
-def remove_price(item_id: int) -> None:
-    """Remove one price (break) from its list."""
-    with transaction.atomic():
-        item = _locked(PriceListItem, item_id, "price")
-        payload = {"price_list_id": item.price_list_id, "variant_id": item.variant_id}
-        item.delete()
-        publish("PriceRemoved", {"item_id": item_id, **payload})
-
-
-# --- tax rates -----------------------------------------------------------------------------
-
-
-def set_tax_rate(
-    *, country: str, rate: Any, region: str = "", tax_class: str = "standard", name: str = ""
-) -> TaxRate:
-    """Set the rate of a country (region "" = the country's default) for a tax class."""
-    clean_country = _domain(domain.clean_country, country)
-    clean_region = _domain(domain.clean_region, region)
-    klass = clean_choice(tax_class, "tax_class", TAX_CLASSES)
-    value = clean_decimal(rate, "rate", minimum=Decimal(0), places=4)
-    if value >= 1:
-        raise DomainError(
-            "invalid_rate", "A rate is a fraction below 1 (0.19 for 19 %).", field="rate"
-        )
-    label = clean_text(name, "name", 100)
-    with transaction.atomic():
-        row, created = TaxRate.objects.select_for_update().get_or_create(
-            country=clean_country,
-            region=clean_region,
-            tax_class=klass,
-            defaults={"rate": value, "name": label},
-        )
-        if not created:
-            row.rate, row.name = value, label or row.name
-            row.save()
-        publish(
-            "TaxRateSet",
-            {
-                "tax_rate_id": row.pk,
-                "country": row.country,
-                "region": row.region,
-                "tax_class": row.tax_class,
-                "rate": str(value),
-            },
-        )
-    return row
-
-
-def delete_tax_rate(tax_rate_id: int) -> None:
-    """Delete a tax rate."""
-    with transaction.atomic():
-        row = _locked(TaxRate, tax_rate_id, "tax rate")
-        row.delete()
-        publish("TaxRateDeleted", {"tax_rate_id": tax_rate_id})
