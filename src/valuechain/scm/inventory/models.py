@@ -14,7 +14,15 @@ from django.db import models
 from django.db.models import Q
 
 from valuechain.platform.tenancy.models import TenantOwned
-from valuechain.scm.inventory.domain import LOCATION_KINDS, MOVE_KINDS, RESERVATION_STATES
+from valuechain.scm.inventory.domain import (
+    COUNT_STATES,
+    LOCATION_KINDS,
+    MOVE_KINDS,
+    RESERVATION_STATES,
+    SUPPLY_REASONS,
+    SUPPLY_STATES,
+    TRANSFER_STATES,
+)
 
 
 class InventorySettings(TenantOwned):
@@ -177,7 +185,8 @@ class Reservation(TenantOwned):
 
     balance = models.ForeignKey(StockBalance, on_delete=models.PROTECT, related_name="+")
     variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="+")
-    quantity = models.DecimalField(max_digits=18, decimal_places=4)
+    quantity = models.DecimalField(max_digits=18, decimal_places=4)  # as reserved
+    shipped = models.DecimalField(max_digits=18, decimal_places=4, default=0)
     source_type = models.CharField(max_length=60)  # e.g. "orders.salesorderline"
     source_id = models.BigIntegerField()
     reference = models.CharField(max_length=100, blank=True)  # e.g. "SO-00042"
@@ -187,9 +196,120 @@ class Reservation(TenantOwned):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=Q(quantity__gt=0), name="reservation_positive")
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="reservation_positive"),
+            models.CheckConstraint(
+                condition=Q(shipped__gte=0, shipped__lte=models.F("quantity")),
+                name="reservation_shipped_within",
+            ),
         ]
         indexes = [
             models.Index(fields=["tenant", "source_type", "source_id"], name="reservation_by_src"),
             models.Index(fields=["tenant", "variant", "state"], name="reservation_by_variant"),
+        ]
+
+    @property
+    def open_quantity(self) -> Any:
+        """What the reservation still holds: reserved less shipped (0 unless active)."""
+        return self.quantity - self.shipped if self.state == "active" else 0
+
+
+class SupplyRequest(TenantOwned):
+    """A need for more of a variant at a warehouse: a reorder proposal (MTS) or an MTO request."""
+
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="+")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(max_digits=18, decimal_places=4)
+    reason = models.CharField(max_length=10, choices=[(r, r) for r in SUPPLY_REASONS])
+    origin_type = models.CharField(max_length=60, blank=True)  # e.g. "orders.salesorderline"
+    origin_id = models.BigIntegerField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=[(s, s) for s in SUPPLY_STATES], default="open")
+    expected_on = models.DateField(null=True, blank=True)  # when it should arrive (ATP)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="supply_positive"),
+            # one open reorder proposal per variant and warehouse, even under races
+            models.UniqueConstraint(
+                fields=["tenant", "variant", "warehouse"],
+                condition=Q(reason="reorder", state="open"),
+                name="supply_one_open_reorder",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "state", "variant"], name="supply_by_state"),
+            models.Index(fields=["tenant", "origin_type", "origin_id"], name="supply_by_origin"),
+        ]
+
+
+class ReorderRule(TenantOwned):
+    """Min/max replenishment of a variant at a warehouse (make-to-stock)."""
+
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="+")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
+    min_quantity = models.DecimalField(max_digits=18, decimal_places=4)
+    max_quantity = models.DecimalField(max_digits=18, decimal_places=4)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "variant", "warehouse"], name="reorder_rule_unique"
+            )
+        ]
+
+
+class Transfer(TenantOwned):
+    """Stock of one variant (and lot) sent between warehouses through the in-transit location."""
+
+    number = models.CharField(max_length=30)
+    from_warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
+    to_warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="+")
+    lot = models.ForeignKey(Lot, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(max_digits=18, decimal_places=4)
+    state = models.CharField(
+        max_length=10, choices=[(s, s) for s in TRANSFER_STATES], default="in_transit"
+    )
+    expected_on = models.DateField(null=True, blank=True)
+    shipped_at = models.DateTimeField()
+    received_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="transfer_positive"),
+        ]
+        indexes = [models.Index(fields=["tenant", "state"], name="transfer_by_state")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CycleCount(TenantOwned):
+    """A stock count of some locations of a warehouse; applying it posts the differences."""
+
+    number = models.CharField(max_length=30)
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=10, choices=[(s, s) for s in COUNT_STATES], default="open")
+    note = models.CharField(max_length=200, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CycleCountLine(TenantOwned):
+    """What was counted of a variant (and lot) at a location, against what the books said."""
+
+    count = models.ForeignKey(CycleCount, on_delete=models.CASCADE, related_name="lines")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="+")
+    lot = models.ForeignKey(Lot, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    counted = models.DecimalField(max_digits=18, decimal_places=4)
+    expected = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    difference = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(counted__gte=0), name="count_line_not_negative"),
         ]
