@@ -9,3 +9,8 @@ class BarcodesConfig(AppConfig):
     name = "valuechain.scm.barcodes"
     label = "barcodes"
     verbose_name = "Bar codes"
+
+    def ready(self) -> None:
+        from valuechain.scm.barcodes.label_sources import register_sources
+
+        register_sources()

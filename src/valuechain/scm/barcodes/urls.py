@@ -1,5 +1,13 @@
-"""Pages of barcodes."""
+"""Pages of barcodes: printable labels, the scan page and reader antennas."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from valuechain.scm.barcodes import views
+
+urlpatterns = [
+    path(
+        "scm/labels/<slug:kind>/<int:record_id>.<str:fmt>",
+        views.label,
+        name="barcodes-label",
+    ),
+]
