@@ -37,3 +37,50 @@ def product(in_tenant_a: Any) -> Any:
 def variant(product: Any) -> Any:
     """The product's default variant."""
     return product.variants.get()
+
+
+@pytest.fixture
+def warehouse(in_tenant_a: Any) -> Any:
+    """Warehouse WH1 with its standard locations and two bins in stock, A-01 and B-02."""
+    from valuechain.scm.inventory import services as inventory
+
+    wh = inventory.create_warehouse(code="WH1", name="Main DC")
+    inventory.create_location(warehouse_id=wh.pk, kind="stock", suffix="A-01")
+    inventory.create_location(warehouse_id=wh.pk, kind="stock", suffix="B-02")
+    return wh
+
+
+def location(code: str) -> Any:
+    """A location by code."""
+    from valuechain.scm.inventory.models import Location
+
+    return Location.objects.get(code=code)
+
+
+def on_hand(variant: Any, code: str, lot: str = "") -> Any:
+    """On hand of a variant (and lot) at a location, from the balance rows."""
+    from decimal import Decimal
+
+    from valuechain.scm.inventory.models import StockBalance
+
+    rows = StockBalance.objects.filter(variant=variant, location__code=code)
+    rows = rows.filter(lot__number=lot) if lot else rows.filter(lot__isnull=True)
+    row = rows.first()
+    return row.on_hand if row else Decimal(0)
+
+
+def ledger_matches_balances() -> bool:
+    """Every balance row equals the sum of the ledger into and out of it."""
+    from collections import defaultdict
+    from decimal import Decimal
+
+    from valuechain.scm.inventory.models import StockBalance, StockMove
+
+    sums: dict[tuple[int, int, int | None], Decimal] = defaultdict(Decimal)
+    for move in StockMove.objects.all():
+        sums[(move.variant_id, move.to_location_id, move.lot_id)] += move.quantity
+        sums[(move.variant_id, move.from_location_id, move.lot_id)] -= move.quantity
+    return all(
+        row.on_hand == sums[(row.variant_id, row.location_id, row.lot_id)]
+        for row in StockBalance.objects.all()
+    )
