@@ -37,7 +37,9 @@ def test_create_and_read_an_order(api, shop):
         "51.09",
     )
     widget = body["lines"][0]
-    assert {k: widget[k] for k in ("sku", "quantity", "unit_price", "tax_rate", "gross_amount")} == {
+    assert {
+        k: widget[k] for k in ("sku", "quantity", "unit_price", "tax_rate", "gross_amount")
+    } == {
         "sku": "W-1",
         "quantity": "2",
         "unit_price": "10",
@@ -104,9 +106,7 @@ def test_validation_errors_name_the_field(api, shop):
         "invalid_quantity",
         "lines[0].quantity",
     )
-    api.error(
-        _create(api, shop, currency="GBP"), 422, "no_price", "lines[0].unit_price"
-    )
+    api.error(_create(api, shop, currency="GBP"), 422, "no_price", "lines[0].unit_price")
 
 
 def test_idempotency_key_replays_the_first_creation(api, shop):
@@ -174,7 +174,6 @@ def test_from_opportunity_with_an_unknown_sku(api, shop):
 
 def test_sales_rep_may_read_but_not_write(shop, tenant_a):
     from django.test import Client
-
     from tests.conftest import make_member
     from tests.scm.orders.conftest import Api
 

@@ -49,9 +49,7 @@ def test_360_api_shows_orders_on_timeline_key_figures_and_panel(api, shop):
     assert panel["items"][1]["state"] == "cancelled"
 
 
-def test_timeline_source_costs_one_query_and_filters_by_channel(
-    shop, django_assert_num_queries
-):
+def test_timeline_source_costs_one_query_and_filters_by_channel(shop, django_assert_num_queries):
     _confirmed(shop, 1, channel="phone")
     with django_assert_num_queries(1):
         entries = queries.timeline_entries("person", shop.ada, None, None, 1)

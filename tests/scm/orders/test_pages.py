@@ -11,9 +11,7 @@ D = Decimal
 
 
 def _draft(shop, **values):
-    return services.create_order(
-        {"channel": "phone", "person_id": shop.ada.pk, **values}
-    )
+    return services.create_order({"channel": "phone", "person_id": shop.ada.pk, **values})
 
 
 def test_list_filters_and_costs_fixed_queries(client_a, shop, django_assert_max_num_queries):
@@ -53,7 +51,9 @@ def test_add_line_confirm_and_cancel_in_the_ui(client_a, shop):
     order = _draft(shop)
     bad = client_a.post(f"/scm/orders/{order.pk}/lines/", {"sku": "NOPE", "quantity": "1"})
     assert bad.status_code == 200 and "No such active product variant." in bad.content.decode()
-    added = client_a.post(f"/scm/orders/{order.pk}/lines/", {"sku": "4006381333931", "quantity": "2"})
+    added = client_a.post(
+        f"/scm/orders/{order.pk}/lines/", {"sku": "4006381333931", "quantity": "2"}
+    )
     assert added.status_code == 302
     client_a.post(f"/scm/orders/{order.pk}/lines/", {"sku": "G-1", "quantity": "11"})
     short = client_a.post(f"/scm/orders/{order.pk}/confirm/")
@@ -73,7 +73,6 @@ def test_add_line_confirm_and_cancel_in_the_ui(client_a, shop):
 
 def test_sales_rep_reads_without_buttons(shop, tenant_a):
     from django.test import Client
-
     from tests.conftest import make_member
 
     order = _draft(shop)

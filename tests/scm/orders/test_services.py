@@ -120,7 +120,9 @@ def test_create_refusals(shop):
         {"channel": "phone", "account_id": shop.acme.pk, "person_id": shop.ada.pk},
     )
     _raises("invalid_currency", _order, shop, currency="EURO")
-    _raises("invalid_discount", _order, shop, {"sku": "W-1", "quantity": 1, "discount_percent": 101})
+    _raises(
+        "invalid_discount", _order, shop, {"sku": "W-1", "quantity": 1, "discount_percent": 101}
+    )
 
 
 def test_add_and_remove_lines_update_totals(shop):
@@ -158,9 +160,10 @@ def test_confirm_reserves_stock_and_records_the_state(shop):
         D("4"),
         order.number,
     )
-    assert list(
-        SalesOrderEvent.objects.filter(order=order).values_list("state", flat=True)
-    ) == ["draft", "confirmed"]
+    assert list(SalesOrderEvent.objects.filter(order=order).values_list("state", flat=True)) == [
+        "draft",
+        "confirmed",
+    ]
     _raises("not_draft", services.confirm_order, order.pk)
 
 
@@ -257,9 +260,7 @@ def test_register_shipment_partial_then_full_then_close(shop):
     services.close_order(order.pk)
     order.refresh_from_db()
     assert order.state == "closed"
-    assert list(
-        SalesOrderEvent.objects.filter(order=order).values_list("state", "detail")
-    )[1:] == [
+    assert list(SalesOrderEvent.objects.filter(order=order).values_list("state", "detail"))[1:] == [
         ("confirmed", "EUR 102.17"),
         ("partially_shipped", "SHP-1"),
         ("shipped", "SHP-2"),

@@ -48,10 +48,7 @@ def create_order(request: HttpRequest, data: OrderIn) -> Status[SalesOrder]:
     values = data.dict()
     confirm = values.pop("confirm")
     values["lines"] = [{k: v for k, v in line.items() if v is not None} for line in values["lines"]]
-    if confirm:
-        created = services.create_and_confirm(values)
-    else:
-        created = services.create_order(values)
+    created = services.create_and_confirm(values) if confirm else services.create_order(values)
     return Status(201, queries.order(created.pk))
 
 
@@ -102,9 +99,7 @@ def from_opportunity(
     return Status(201, queries.order(created.pk))
 
 
-@router.post(
-    "/pos/sales", response={200: PosSaleOut, 201: PosSaleOut}, summary="Post a store sale"
-)
+@router.post("/pos/sales", response={200: PosSaleOut, 201: PosSaleOut}, summary="Post a store sale")
 def pos_sale(request: HttpRequest, data: PosSaleIn) -> Status[dict[str, Any]]:
     """One call per receipt: lines by GTIN, payment, optional customer or loyalty card.
 

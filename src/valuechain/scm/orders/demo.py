@@ -91,9 +91,13 @@ def seed_orders(rng: random.Random) -> str:
                 continue
             stock[variant_id] = stock.get(variant_id, Decimal(0)) - quantity
             lines.append(
-                {"variant_id": variant_id, "quantity": quantity, "discount_percent": rng.choice(
-                    [Decimal(0), Decimal(0), Decimal(5), Decimal(10)]
-                )}
+                {
+                    "variant_id": variant_id,
+                    "quantity": quantity,
+                    "discount_percent": rng.choice(
+                        [Decimal(0), Decimal(0), Decimal(5), Decimal(10)]
+                    ),
+                }
             )
         if not lines:
             continue
@@ -118,5 +122,7 @@ def seed_orders(rng: random.Random) -> str:
             continue  # e.g. a customer's ship-to country without a price: skip the order
         made[target] = made.get(target, 0) + 1
     total = sum(made.values())
-    detail = ", ".join(f"{count} {state.replace('_', ' ')}" for state, count in sorted(made.items()))
+    detail = ", ".join(
+        f"{count} {state.replace('_', ' ')}" for state, count in sorted(made.items())
+    )
     return f"{total} sales orders ({detail})" if total else "no orders"

@@ -5,6 +5,8 @@ supply) and its history of state changes, which feeds the customer's timeline.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -13,9 +15,6 @@ from valuechain.platform.money import Money
 from valuechain.platform.tenancy.models import TenantOwned
 from valuechain.scm.orders.domain import CHANNELS, PRICE_SOURCES, STATES, SUPPLY_KINDS
 
-AMOUNT = {"max_digits": 18, "decimal_places": 4}
-QUANTITY = {"max_digits": 18, "decimal_places": 4}
-RATE = {"max_digits": 9, "decimal_places": 6}
 STATE_CHOICES = [(s, s.replace("_", " ")) for s in STATES]
 
 
@@ -23,9 +22,7 @@ class SalesOrder(TenantOwned):
     """A customer's order from one channel, with its ship-to, currency, state and totals."""
 
     number = models.CharField(max_length=40)
-    channel = models.CharField(
-        max_length=12, choices=[(c, c.replace("_", " ")) for c in CHANNELS]
-    )
+    channel = models.CharField(max_length=12, choices=[(c, c.replace("_", " ")) for c in CHANNELS])
     state = models.CharField(max_length=20, choices=STATE_CHOICES, default="draft")
     account = models.ForeignKey(
         "customers.Account",
@@ -61,11 +58,11 @@ class SalesOrder(TenantOwned):
     )  # the only warehouse to reserve or issue from (a POS store); empty: the whole network
     external_reference = models.CharField(max_length=100, blank=True)  # POS receipt, EDI PO…
     note = models.TextField(blank=True)
-    net_total = models.DecimalField(**AMOUNT, default=0)
-    tax_total = models.DecimalField(**AMOUNT, default=0)
-    gross_total = models.DecimalField(**AMOUNT, default=0)
+    net_total = models.DecimalField(max_digits=18, decimal_places=4, default=0)
+    tax_total = models.DecimalField(max_digits=18, decimal_places=4, default=0)
+    gross_total = models.DecimalField(max_digits=18, decimal_places=4, default=0)
     payment_method = models.CharField(max_length=30, blank=True)
-    paid_amount = models.DecimalField(**AMOUNT, null=True, blank=True)
+    paid_amount = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -118,22 +115,24 @@ class SalesOrderLine(TenantOwned):
     variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="+")
     description = models.CharField(max_length=200)  # the variant's name when ordered
     sku = models.CharField(max_length=64)
-    quantity = models.DecimalField(**QUANTITY)
-    unit_price = models.DecimalField(**AMOUNT)
+    quantity = models.DecimalField(max_digits=18, decimal_places=4)
+    unit_price = models.DecimalField(max_digits=18, decimal_places=4)
     price_source = models.CharField(
         max_length=12, choices=[(p, p) for p in PRICE_SOURCES], default="price_list"
     )
     discount_percent = models.DecimalField(max_digits=7, decimal_places=4, default=0)
-    tax_rate = models.DecimalField(**RATE, default=0)  # a fraction: 0.19 is 19 %
-    net_amount = models.DecimalField(**AMOUNT, default=0)
-    tax_amount = models.DecimalField(**AMOUNT, default=0)
-    gross_amount = models.DecimalField(**AMOUNT, default=0)
+    tax_rate = models.DecimalField(
+        max_digits=9, decimal_places=6, default=0
+    )  # a fraction: 0.19 is 19 %
+    net_amount = models.DecimalField(max_digits=18, decimal_places=4, default=0)
+    tax_amount = models.DecimalField(max_digits=18, decimal_places=4, default=0)
+    gross_amount = models.DecimalField(max_digits=18, decimal_places=4, default=0)
     supply_kind = models.CharField(
         max_length=6, choices=[(k, k) for k in SUPPLY_KINDS], default="stock"
     )
-    reserved_quantity = models.DecimalField(**QUANTITY, default=0)
-    backordered_quantity = models.DecimalField(**QUANTITY, default=0)
-    shipped_quantity = models.DecimalField(**QUANTITY, default=0)
+    reserved_quantity = models.DecimalField(max_digits=18, decimal_places=4, default=0)
+    backordered_quantity = models.DecimalField(max_digits=18, decimal_places=4, default=0)
+    shipped_quantity = models.DecimalField(max_digits=18, decimal_places=4, default=0)
     supply_request_id = models.BigIntegerField(null=True, blank=True)  # inventory.SupplyRequest
     supply_status = models.CharField(max_length=12, blank=True)  # open, ordered, done, cancelled
 
@@ -155,9 +154,9 @@ class SalesOrderLine(TenantOwned):
         return f"{self.quantity} x {self.sku}"
 
     @property
-    def open_quantity(self) -> object:
+    def open_quantity(self) -> Decimal:
         """Ordered less shipped."""
-        return self.quantity - self.shipped_quantity
+        return Decimal(self.quantity) - Decimal(self.shipped_quantity)
 
 
 class SalesOrderEvent(TenantOwned):

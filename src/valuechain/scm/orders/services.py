@@ -51,7 +51,7 @@ def _decimal(value: Any, field: str, *, default: Decimal | None = None) -> Decim
         if default is not None:
             return default
         raise DomainError(f"{field.rsplit('.', 1)[-1]}_required", "Enter a number.", field=field)
-    if isinstance(value, float) or isinstance(value, bool):
+    if isinstance(value, (float, bool)):
         value = str(value)
     try:
         number = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
@@ -601,7 +601,8 @@ def cancel_order(order_id: int, *, reason: str = "") -> SalesOrder:
         lines = _locked_lines(order)
         if any(line.shipped_quantity > 0 for line in lines):
             raise DomainError(
-                "already_shipped", "Part of this order has shipped; it cannot be cancelled.",
+                "already_shipped",
+                "Part of this order has shipped; it cannot be cancelled.",
                 status=409,
             )
         released = Decimal(0)
@@ -632,7 +633,9 @@ def cancel_order(order_id: int, *, reason: str = "") -> SalesOrder:
 def _cancel_supply(line_ids: Sequence[int]) -> dict[int, str]:
     """Cancel the lines' supply requests still open or ordered; their states afterwards."""
     states: dict[int, str] = {}
-    for line_id, request in inventory_queries.supply_for_origin(SOURCE_TYPE, list(line_ids)).items():
+    for line_id, request in inventory_queries.supply_for_origin(
+        SOURCE_TYPE, list(line_ids)
+    ).items():
         if request.state in ("done", "cancelled"):
             states[line_id] = str(request.state)
         else:
@@ -689,7 +692,7 @@ def register_shipment(
             domain.check_shipment(line.quantity, line.shipped_quantity, adding)
             line.shipped_quantity += adding
             line.reserved_quantity = max(Decimal(0), line.reserved_quantity - adding)
-            line.backordered_quantity = min(line.backordered_quantity, line.open_quantity)  # type: ignore[type-var]
+            line.backordered_quantity = min(line.backordered_quantity, line.open_quantity)
             line.save(
                 update_fields=[
                     "shipped_quantity",
@@ -698,11 +701,15 @@ def register_shipment(
                     "updated_at",
                 ]
             )
-        state = domain.state_after_shipment(
-            domain.LineProgress(line.quantity, line.shipped_quantity)
-            for line in lines.values()
-            if line.supply_kind != "none"
-        ) if any(line.supply_kind != "none" for line in lines.values()) else "shipped"
+        state = (
+            domain.state_after_shipment(
+                domain.LineProgress(line.quantity, line.shipped_quantity)
+                for line in lines.values()
+                if line.supply_kind != "none"
+            )
+            if any(line.supply_kind != "none" for line in lines.values())
+            else "shipped"
+        )
         order.state = state
         if state == "shipped":
             order.shipped_at = timezone.now()

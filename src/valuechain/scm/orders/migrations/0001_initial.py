@@ -6,162 +6,407 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
-        ('customers', '0003_merge'),
-        ('inventory', '0001_initial'),
-        ('sales', '0001_initial'),
-        ('tenancy', '0001_initial'),
+        ("catalog", "0001_initial"),
+        ("customers", "0003_merge"),
+        ("inventory", "0001_initial"),
+        ("sales", "0001_initial"),
+        ("tenancy", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SalesOrder',
+            name="SalesOrder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('number', models.CharField(max_length=40)),
-                ('channel', models.CharField(choices=[('web', 'web'), ('pos', 'pos'), ('phone', 'phone'), ('sales_rep', 'sales rep'), ('edi', 'edi'), ('marketplace', 'marketplace')], max_length=12)),
-                ('state', models.CharField(choices=[('draft', 'draft'), ('confirmed', 'confirmed'), ('partially_shipped', 'partially shipped'), ('shipped', 'shipped'), ('closed', 'closed'), ('cancelled', 'cancelled')], default='draft', max_length=20)),
-                ('currency', models.CharField(max_length=3)),
-                ('order_date', models.DateField()),
-                ('customer_group', models.CharField(blank=True, max_length=60)),
-                ('ship_to_country', models.CharField(blank=True, max_length=2)),
-                ('ship_to_region', models.CharField(blank=True, max_length=100)),
-                ('ship_to_postal_code', models.CharField(blank=True, max_length=20)),
-                ('allow_split', models.BooleanField(default=True)),
-                ('accept_backorder', models.BooleanField(default=False)),
-                ('external_reference', models.CharField(blank=True, max_length=100)),
-                ('note', models.TextField(blank=True)),
-                ('net_total', models.DecimalField(decimal_places=4, default=0, max_digits=18)),
-                ('tax_total', models.DecimalField(decimal_places=4, default=0, max_digits=18)),
-                ('gross_total', models.DecimalField(decimal_places=4, default=0, max_digits=18)),
-                ('payment_method', models.CharField(blank=True, max_length=30)),
-                ('paid_amount', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('shipped_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
-                ('account', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sales_orders', to='customers.account')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('opportunity', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sales_orders', to='sales.opportunity')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sales_orders', to='customers.person')),
-                ('tenant', models.ForeignKey(db_index=False, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.tenant')),
-                ('warehouse', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='inventory.warehouse')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("number", models.CharField(max_length=40)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("web", "web"),
+                            ("pos", "pos"),
+                            ("phone", "phone"),
+                            ("sales_rep", "sales rep"),
+                            ("edi", "edi"),
+                            ("marketplace", "marketplace"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("confirmed", "confirmed"),
+                            ("partially_shipped", "partially shipped"),
+                            ("shipped", "shipped"),
+                            ("closed", "closed"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                ("currency", models.CharField(max_length=3)),
+                ("order_date", models.DateField()),
+                ("customer_group", models.CharField(blank=True, max_length=60)),
+                ("ship_to_country", models.CharField(blank=True, max_length=2)),
+                ("ship_to_region", models.CharField(blank=True, max_length=100)),
+                ("ship_to_postal_code", models.CharField(blank=True, max_length=20)),
+                ("allow_split", models.BooleanField(default=True)),
+                ("accept_backorder", models.BooleanField(default=False)),
+                ("external_reference", models.CharField(blank=True, max_length=100)),
+                ("note", models.TextField(blank=True)),
+                ("net_total", models.DecimalField(decimal_places=4, default=0, max_digits=18)),
+                ("tax_total", models.DecimalField(decimal_places=4, default=0, max_digits=18)),
+                ("gross_total", models.DecimalField(decimal_places=4, default=0, max_digits=18)),
+                ("payment_method", models.CharField(blank=True, max_length=30)),
+                (
+                    "paid_amount",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True),
+                ),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("shipped_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sales_orders",
+                        to="customers.account",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "opportunity",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sales_orders",
+                        to="sales.opportunity",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sales_orders",
+                        to="customers.person",
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        db_index=False,
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.tenant",
+                    ),
+                ),
+                (
+                    "warehouse",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="inventory.warehouse",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='SalesOrderEvent',
+            name="SalesOrderEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('state', models.CharField(choices=[('draft', 'draft'), ('confirmed', 'confirmed'), ('partially_shipped', 'partially shipped'), ('shipped', 'shipped'), ('closed', 'closed'), ('cancelled', 'cancelled')], max_length=20)),
-                ('occurred_at', models.DateTimeField()),
-                ('detail', models.CharField(blank=True, max_length=300)),
-                ('account', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='customers.account')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='orders.salesorder')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='customers.person')),
-                ('tenant', models.ForeignKey(db_index=False, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("confirmed", "confirmed"),
+                            ("partially_shipped", "partially shipped"),
+                            ("shipped", "shipped"),
+                            ("closed", "closed"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField()),
+                ("detail", models.CharField(blank=True, max_length=300)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="customers.account",
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="orders.salesorder",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="customers.person",
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        db_index=False,
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.tenant",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['occurred_at', 'pk'],
+                "ordering": ["occurred_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='SalesOrderLine',
+            name="SalesOrderLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('description', models.CharField(max_length=200)),
-                ('sku', models.CharField(max_length=64)),
-                ('quantity', models.DecimalField(decimal_places=4, max_digits=18)),
-                ('unit_price', models.DecimalField(decimal_places=4, max_digits=18)),
-                ('price_source', models.CharField(choices=[('price_list', 'price_list'), ('explicit', 'explicit'), ('opportunity', 'opportunity')], default='price_list', max_length=12)),
-                ('discount_percent', models.DecimalField(decimal_places=4, default=0, max_digits=7)),
-                ('tax_rate', models.DecimalField(decimal_places=6, default=0, max_digits=9)),
-                ('net_amount', models.DecimalField(decimal_places=4, default=0, max_digits=18)),
-                ('tax_amount', models.DecimalField(decimal_places=4, default=0, max_digits=18)),
-                ('gross_amount', models.DecimalField(decimal_places=4, default=0, max_digits=18)),
-                ('supply_kind', models.CharField(choices=[('stock', 'stock'), ('mto', 'mto'), ('kit', 'kit'), ('none', 'none')], default='stock', max_length=6)),
-                ('reserved_quantity', models.DecimalField(decimal_places=4, default=0, max_digits=18)),
-                ('backordered_quantity', models.DecimalField(decimal_places=4, default=0, max_digits=18)),
-                ('shipped_quantity', models.DecimalField(decimal_places=4, default=0, max_digits=18)),
-                ('supply_request_id', models.BigIntegerField(blank=True, null=True)),
-                ('supply_status', models.CharField(blank=True, max_length=12)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='orders.salesorder')),
-                ('tenant', models.ForeignKey(db_index=False, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.tenant')),
-                ('variant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.variant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("description", models.CharField(max_length=200)),
+                ("sku", models.CharField(max_length=64)),
+                ("quantity", models.DecimalField(decimal_places=4, max_digits=18)),
+                ("unit_price", models.DecimalField(decimal_places=4, max_digits=18)),
+                (
+                    "price_source",
+                    models.CharField(
+                        choices=[
+                            ("price_list", "price_list"),
+                            ("explicit", "explicit"),
+                            ("opportunity", "opportunity"),
+                        ],
+                        default="price_list",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "discount_percent",
+                    models.DecimalField(decimal_places=4, default=0, max_digits=7),
+                ),
+                ("tax_rate", models.DecimalField(decimal_places=6, default=0, max_digits=9)),
+                ("net_amount", models.DecimalField(decimal_places=4, default=0, max_digits=18)),
+                ("tax_amount", models.DecimalField(decimal_places=4, default=0, max_digits=18)),
+                ("gross_amount", models.DecimalField(decimal_places=4, default=0, max_digits=18)),
+                (
+                    "supply_kind",
+                    models.CharField(
+                        choices=[
+                            ("stock", "stock"),
+                            ("mto", "mto"),
+                            ("kit", "kit"),
+                            ("none", "none"),
+                        ],
+                        default="stock",
+                        max_length=6,
+                    ),
+                ),
+                (
+                    "reserved_quantity",
+                    models.DecimalField(decimal_places=4, default=0, max_digits=18),
+                ),
+                (
+                    "backordered_quantity",
+                    models.DecimalField(decimal_places=4, default=0, max_digits=18),
+                ),
+                (
+                    "shipped_quantity",
+                    models.DecimalField(decimal_places=4, default=0, max_digits=18),
+                ),
+                ("supply_request_id", models.BigIntegerField(blank=True, null=True)),
+                ("supply_status", models.CharField(blank=True, max_length=12)),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="orders.salesorder",
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        db_index=False,
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.tenant",
+                    ),
+                ),
+                (
+                    "variant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalog.variant",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'pk'],
+                "ordering": ["position", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='salesorder',
-            index=models.Index(fields=['tenant', 'state', '-created_at'], name='salesorder_by_state'),
+            model_name="salesorder",
+            index=models.Index(
+                fields=["tenant", "state", "-created_at"], name="salesorder_by_state"
+            ),
         ),
         migrations.AddIndex(
-            model_name='salesorder',
-            index=models.Index(fields=['tenant', 'channel', '-created_at'], name='salesorder_by_channel'),
+            model_name="salesorder",
+            index=models.Index(
+                fields=["tenant", "channel", "-created_at"], name="salesorder_by_channel"
+            ),
         ),
         migrations.AddIndex(
-            model_name='salesorder',
-            index=models.Index(fields=['tenant', 'account', '-created_at'], name='salesorder_by_account'),
+            model_name="salesorder",
+            index=models.Index(
+                fields=["tenant", "account", "-created_at"], name="salesorder_by_account"
+            ),
         ),
         migrations.AddIndex(
-            model_name='salesorder',
-            index=models.Index(fields=['tenant', 'person', '-created_at'], name='salesorder_by_person'),
+            model_name="salesorder",
+            index=models.Index(
+                fields=["tenant", "person", "-created_at"], name="salesorder_by_person"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='salesorder',
-            constraint=models.UniqueConstraint(fields=('tenant', 'number'), name='salesorder_unique_number'),
+            model_name="salesorder",
+            constraint=models.UniqueConstraint(
+                fields=("tenant", "number"), name="salesorder_unique_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='salesorder',
-            constraint=models.UniqueConstraint(condition=models.Q(('opportunity__isnull', False), models.Q(('state', 'cancelled'), _negated=True)), fields=('tenant', 'opportunity'), name='salesorder_one_per_opportunity'),
+            model_name="salesorder",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("opportunity__isnull", False), models.Q(("state", "cancelled"), _negated=True)
+                ),
+                fields=("tenant", "opportunity"),
+                name="salesorder_one_per_opportunity",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='salesorder',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_reference', ''), _negated=True), fields=('tenant', 'channel', 'external_reference'), name='salesorder_unique_external_ref'),
+            model_name="salesorder",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_reference", ""), _negated=True),
+                fields=("tenant", "channel", "external_reference"),
+                name="salesorder_unique_external_ref",
+            ),
         ),
         migrations.AddIndex(
-            model_name='salesorderevent',
-            index=models.Index(fields=['tenant', 'person', '-occurred_at'], name='orderevent_by_person'),
+            model_name="salesorderevent",
+            index=models.Index(
+                fields=["tenant", "person", "-occurred_at"], name="orderevent_by_person"
+            ),
         ),
         migrations.AddIndex(
-            model_name='salesorderevent',
-            index=models.Index(fields=['tenant', 'account', '-occurred_at'], name='orderevent_by_account'),
+            model_name="salesorderevent",
+            index=models.Index(
+                fields=["tenant", "account", "-occurred_at"], name="orderevent_by_account"
+            ),
         ),
         migrations.AddIndex(
-            model_name='salesorderevent',
-            index=models.Index(fields=['tenant', 'order', 'occurred_at'], name='orderevent_by_order'),
+            model_name="salesorderevent",
+            index=models.Index(
+                fields=["tenant", "order", "occurred_at"], name="orderevent_by_order"
+            ),
         ),
         migrations.AddIndex(
-            model_name='salesorderline',
-            index=models.Index(fields=['tenant', 'order', 'position'], name='salesorderline_by_order'),
+            model_name="salesorderline",
+            index=models.Index(
+                fields=["tenant", "order", "position"], name="salesorderline_by_order"
+            ),
         ),
         migrations.AddIndex(
-            model_name='salesorderline',
-            index=models.Index(fields=['tenant', 'variant'], name='salesorderline_by_variant'),
+            model_name="salesorderline",
+            index=models.Index(fields=["tenant", "variant"], name="salesorderline_by_variant"),
         ),
         migrations.AddConstraint(
-            model_name='salesorderline',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='salesorderline_positive'),
+            model_name="salesorderline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity__gt", 0)), name="salesorderline_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='salesorderline',
-            constraint=models.CheckConstraint(condition=models.Q(('shipped_quantity__lte', models.F('quantity'))), name='salesorderline_not_overshipped'),
+            model_name="salesorderline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("shipped_quantity__lte", models.F("quantity"))),
+                name="salesorderline_not_overshipped",
+            ),
         ),
     ]
