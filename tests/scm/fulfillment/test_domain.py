@@ -144,9 +144,7 @@ def test_take_in_order_splits_over_lines_and_refuses_shortage():
 
 
 def test_contents_weight_sums_unit_weights_and_tare():
-    assert domain.contents_weight([(D("2"), D("0.25")), (D("3"), D("1.1"))], D("0.4")) == D(
-        "4.200"
-    )
+    assert domain.contents_weight([(D("2"), D("0.25")), (D("3"), D("1.1"))], D("0.4")) == D("4.200")
     assert domain.contents_weight([], D("0.35")) == D("0.350")
     assert domain.contents_weight([(D("1"), D("0.5")), (D("1"), None)], D("0.4")) is None
 

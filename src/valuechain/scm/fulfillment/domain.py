@@ -112,9 +112,7 @@ def quantity(value: object, field: str = "quantity", *, allow_zero: bool = False
             field=field,
         )
     if number != number.quantize(QUANTUM) or number >= MAX_QUANTITY:
-        raise RuleBroken(
-            "invalid_quantity", "Quantities have at most four decimals.", field=field
-        )
+        raise RuleBroken("invalid_quantity", "Quantities have at most four decimals.", field=field)
     return number.quantize(QUANTUM)
 
 
@@ -245,9 +243,7 @@ class PickDemand:
     stop: Stop
 
 
-def pick_demands(
-    reservations: Iterable[Reserved], held: Mapping[int, Decimal]
-) -> list[PickDemand]:
+def pick_demands(reservations: Iterable[Reserved], held: Mapping[int, Decimal]) -> list[PickDemand]:
     """What a new pick list takes: each order line's reservations less what lists hold.
 
     ``held`` is, per order line id, what existing pick lists still hold of it. It is taken
