@@ -144,3 +144,22 @@ def test_product_page_has_a_fixed_query_count(client_a, in_tenant_a):
     baseline = count()
     services.generate_variants(product.pk, {"Size": ["L", "XL"], "Fit": ["slim", "wide"]})
     assert count() == baseline
+
+
+def test_kit_availability_with_the_inventory_ledger(kit, client_a):
+    from valuechain.scm.inventory import services as inventory
+
+    main = inventory.create_warehouse(code="MAIN", name="Main")
+    store = inventory.create_warehouse(code="STORE", name="Store", priority=20)
+    inventory.receive(variant=kit["brush"], warehouse=main, quantity=D(5))
+    inventory.receive(variant=kit["paint"], warehouse=main, quantity=D(3))
+    inventory.receive(variant=kit["brush"], warehouse=store, quantity=D(2))
+    # all: brushes 7 → 3 kits, paint 3 → 6 kits: 3; main only: brushes 5 → 2
+    assert availability.available([kit["kit"].pk])[kit["kit"].pk] == D(3)
+    assert availability.available([kit["kit"].pk], warehouse_id=main.pk)[kit["kit"].pk] == D(2)
+    assert availability.available([kit["kit"].pk], warehouse_id=store.pk)[kit["kit"].pk] == D(0)
+    body = client_a.get(f"/api/v1/variants/{kit['kit'].pk}/kit").json()
+    assert body["available"] == "3"
+    assert [D(c["available"]) for c in body["components"]] == [D(7), D(3)]
+    page = client_a.get(f"/scm/products/{kit['kit'].product_id}/").content.decode()
+    assert f'data-variant-available="{kit["kit"].pk}">3<' in page

@@ -232,7 +232,7 @@ PRODUCTS: tuple[tuple[str, str, str, str, str, str, str, str, str, dict[str, lis
         {},
     ),
 )
-KIT = ("KIT-COFFEE", (("PRESS", 1), ("BEANS", 1), ("MUG", 2)))  # 39 + 22 + 2 × 14 = 89 > 79
+KIT = ("KIT-COFFEE", (("PRESS", 1), ("BEANS", 1), ("MUG", 2)))  # 39 + 22 + 2 x 14 = 89 > 79
 RELATED = (
     ("TEE", "accessory", ("SOCK",)),
     ("TEE", "upsell", ("HOOD",)),
@@ -256,7 +256,7 @@ TAXES = (
     ("US", "NY", "standard", "0.04", "New York State"),
     ("US", "TX", "standard", "0.0625", "Texas State"),
 )
-USD_RATE = Decimal("1.08")  # demo list prices in USD: EUR × 1.08 to the nearest 0.1, ending in 9
+USD_RATE = Decimal("1.08")  # demo list prices in USD: EUR x 1.08 to the nearest 0.1, ending in 9
 CENT = Decimal("0.01")
 
 
