@@ -100,8 +100,7 @@ def _location(warehouse: Warehouse, suffix: str, pick_order: int) -> Location:
     )
 
 
-@pytest.fixture
-def world(in_tenant_a: Any) -> World:
+def build_world() -> World:
     """WH1 with shelves A (walked first) and B; 20 mugs on B, 10 tea of lot L1 on A."""
     warehouse = inventory.create_warehouse(code="WH1", name="Main warehouse")
     shelf_b = _location(warehouse, "B-01", 20)
@@ -114,3 +113,9 @@ def world(in_tenant_a: Any) -> World:
     )
     account = customers.create_account(name="Acme GmbH")
     return World(warehouse, shelf_a, shelf_b, mug, tea, account)
+
+
+@pytest.fixture
+def world(in_tenant_a: Any) -> World:
+    """The world of ``build_world`` in tenant A, as its administrator."""
+    return build_world()

@@ -14,6 +14,7 @@ from valuechain.scm.fulfillment.models import Package, PackageLine, PickList, Pi
 from valuechain.scm.inventory import queries as inventory_queries
 from valuechain.scm.inventory import services as inventory
 from valuechain.scm.inventory.models import StockMove
+from valuechain.scm.orders import queries as orders_queries
 from valuechain.scm.orders import services as orders
 from valuechain.scm.orders.models import SalesOrder, SalesOrderEvent
 
@@ -151,6 +152,12 @@ def test_full_flow_pick_by_scan_pack_two_packages_ship(world):
     assert SalesOrderEvent.objects.filter(order=first, state="shipped").exists()
     event = SalesOrderEvent.objects.get(order=first, state="shipped")
     assert "SHIP-000001" in event.detail
+    # The customer's 360 timeline shows the shipment (the orders context's timeline source).
+    timeline = orders_queries.timeline_entries("account", world.account, None, None, 50)
+    shipped_entries = [e for e in timeline if e.kind == "sales_order_shipped"]
+    assert [(e.title, e.detail) for e in shipped_entries] == [
+        (f"Order {first.number} shipped", event.detail)
+    ]
     # Stock: the mugs of the second order stay reserved, nothing else.
     assert _balance(world, world.mug) == {"on_hand": D("17"), "reserved": D("1")}
     assert _balance(world, world.tea) == {"on_hand": D("8"), "reserved": D("0")}

@@ -60,4 +60,4 @@ def seed_fulfillment(rng: random.Random) -> str:
                 open_lists += 1
             except DomainError:
                 pass
-    return f"{shipped} orders shipped, {open_lists} pick lists open"
+    return f"{shipped} orders shipped, {open_lists} pick lists left open"

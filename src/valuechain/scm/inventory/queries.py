@@ -36,6 +36,11 @@ ZERO = Decimal(0)
 DEC: DecimalField[Decimal, Decimal] = DecimalField(max_digits=18, decimal_places=4)
 
 
+def q4(value: Decimal | None) -> Decimal:
+    """A quantity with the ledger's 4 places on every database."""
+    return (value or ZERO).quantize(domain.QUANTUM)
+
+
 def _today() -> date:
     from valuechain.scm.inventory.services import today
 
@@ -69,7 +74,7 @@ def available(variant_ids: Any, *, warehouse_id: int | None = None) -> dict[int,
         .annotate(free=Sum(F("on_hand") - F("reserved"), output_field=DEC))
     ):
         result[row["variant_id"]] = row["free"] or ZERO
-    return result
+    return {key: q4(value) for key, value in result.items()}
 
 
 def quantities(variant_id: int) -> list[dict[str, Any]]:
@@ -116,11 +121,11 @@ def quantities(variant_id: int) -> list[dict[str, Any]]:
                 "warehouse_code": warehouse.code,
                 "warehouse_name": warehouse.name,
                 "is_store": warehouse.is_store,
-                "on_hand": bucket["on_hand"],
-                "reserved": bucket["reserved"],
-                "available": free.get(warehouse.pk, ZERO),
-                "incoming": bucket["incoming"],
-                "outgoing": bucket["outgoing"],
+                "on_hand": q4(bucket["on_hand"]),
+                "reserved": q4(bucket["reserved"]),
+                "available": q4(free.get(warehouse.pk, ZERO)),
+                "incoming": q4(bucket["incoming"]),
+                "outgoing": q4(bucket["outgoing"]),
             }
         )
     return result
@@ -177,9 +182,9 @@ def atp(variant_id: int, on: date, *, warehouse_id: int | None = None) -> dict[s
         "variant_id": variant_id,
         "date": on,
         "warehouse_id": warehouse_id,
-        "available": free,
-        "incoming": incoming,
-        "atp": free + incoming,
+        "available": q4(free),
+        "incoming": q4(incoming),
+        "atp": q4(free + incoming),
     }
 
 
