@@ -352,7 +352,7 @@ def test_receive_sell_order_pick_pack_ship(chromium, live_server, tenant_a, page
         expect(stock_panel.first).to_contain_text(STORE)
         cells = stock_panel.first.locator("tbody tr", has_text=STORE).first
         expect(cells).to_contain_text("5")
-        on_hand = stock_panel.first.locator(f"[data-on-hand]").first
+        on_hand = stock_panel.first.locator("[data-on-hand]").first
         if on_hand.count():
             expect(on_hand).to_have_text("5")
     else:
