@@ -199,3 +199,20 @@ def test_antenna_mapping_rules(dock, warehouse):
     services.delete_antenna(mapping.pk)
     report = services.ingest_reads([read("dock", 1, tag(1001))])
     assert report.unknown[0]["reason"] == "antenna dock#1 is not mapped"
+
+
+def test_ingest_costs_a_fixed_number_of_queries(dock, warehouse):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def cost(count: int, offset: int) -> int:
+        reads = [read("dock", 2, tag(900000 + offset + i), seconds=i) for i in range(count)]
+        reads += [read("dock", 2, tag(1002), seconds=offset)]
+        with CaptureQueriesContext(connection) as captured:
+            report = services.ingest_reads(reads)
+        assert report.counts["unchanged"] == 1
+        assert report.counts["unknown"] == count  # serials not in the ledger
+        return len(captured.captured_queries)
+
+    # 50 reads fit one INSERT batch on SQLite too; larger batches add one INSERT per batch.
+    assert cost(5, 0) == cost(50, 1000)

@@ -111,10 +111,10 @@ class CustomerGroupMember(TenantOwned):
 
     class Meta:
         constraints = [
+            # The services assign exactly one of the two; the table only refuses neither.
             models.CheckConstraint(
-                condition=Q(account__isnull=False, person__isnull=True)
-                | Q(account__isnull=True, person__isnull=False),
-                name="customer_group_member_one_party",
+                condition=Q(account__isnull=False) | Q(person__isnull=False),
+                name="customer_group_member_has_party",
             ),
             models.UniqueConstraint(
                 fields=["tenant", "account"],
@@ -202,9 +202,6 @@ class KitComponent(TenantOwned):
             models.UniqueConstraint(
                 fields=["tenant", "kit", "component"], name="kit_component_unique"
             ),
-            models.CheckConstraint(
-                condition=~Q(kit=models.F("component")), name="kit_not_own_component"
-            ),
         ]
 
 
@@ -291,8 +288,5 @@ class RelatedProduct(TenantOwned):
         constraints = [
             models.UniqueConstraint(
                 fields=["tenant", "product", "related", "kind"], name="related_product_unique"
-            ),
-            models.CheckConstraint(
-                condition=~Q(product=models.F("related")), name="related_not_self"
             ),
         ]

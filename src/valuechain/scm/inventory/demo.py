@@ -1,0 +1,83 @@
+"""Demo stock: two distribution centres and a store, stock for the catalog's variants, a few
+lots with expiry dates and min/max reorder rules. Runs after the catalog seeder (order 30);
+seeds nothing when the catalog has no variants."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+from valuechain.scm.catalog.models import Variant
+from valuechain.scm.inventory import replenishment, services
+
+WAREHOUSES = (
+    # code, name, priority, country, postal code, latitude, longitude, store
+    ("DC-BER", "Berlin distribution centre", 1, "DE", "12529", "52.3667", "13.5033", False),
+    ("DC-LYS", "Lyon distribution centre", 2, "FR", "69000", "45.7640", "4.8357", False),
+    ("ST-HAM", "Hamburg store", 5, "DE", "20095", "53.5511", "9.9937", True),
+)
+
+
+def seed_inventory(rng: random.Random) -> str:
+    """Warehouses, receipts (some with lots and expiry), reorder rules."""
+    variants = list(
+        Variant.objects.filter(product__kind="stockable", is_active=True)
+        .select_related("product")
+        .order_by("pk")[:60]
+    )
+    if not variants:
+        return "no catalog variants: no stock seeded"
+    warehouses = [
+        services.create_warehouse(
+            code=code,
+            name=name,
+            priority=priority,
+            country=country,
+            postal_code=postal,
+            latitude=lat,
+            longitude=lon,
+            is_store=store,
+        )
+        for code, name, priority, country, postal, lat, lon, store in WAREHOUSES
+    ]
+    today = services.today()
+    receipts = 0
+    for index, variant in enumerate(variants):
+        for warehouse in warehouses:
+            if rng.random() < 0.25:
+                continue
+            quantity = Decimal(rng.randint(2, 12) if warehouse.is_store else rng.randint(10, 120))
+            if index % 7 == 0:  # perishable-ish: two lots with expiry
+                for lot_no in range(2):
+                    services.receive(
+                        variant=variant,
+                        warehouse=warehouse,
+                        quantity=quantity,
+                        lot_number=f"L{today:%y%m}-{index:03d}{lot_no}",
+                        expires_on=today + timedelta(days=rng.randint(20, 365)),
+                        reference="Opening stock",
+                    )
+                    receipts += 1
+            else:
+                services.receive(
+                    variant=variant,
+                    warehouse=warehouse,
+                    quantity=quantity,
+                    reference="Opening stock",
+                )
+                receipts += 1
+    rules = 0
+    for variant in variants[:15]:
+        replenishment.create_rule(
+            variant_id=variant.pk,
+            warehouse_id=warehouses[0].pk,
+            min_quantity=Decimal(40),
+            max_quantity=Decimal(150),
+        )
+        rules += 1
+    proposals = len(replenishment.replenish())
+    return (
+        f"{len(warehouses)} warehouses, {receipts} receipts for {len(variants)} variants, "
+        f"{rules} reorder rules, {proposals} reorder proposals"
+    )
