@@ -19,6 +19,7 @@ from valuechain.scm.barcodes.scanning import ScanMode, scan_mode, scan_modes
 
 SESSION_KEY = "barcodes_scan"
 HISTORY = 8  # results kept on the page
+LABEL_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
 # The scan page may use the camera (BarcodeDetector); every other page keeps camera=().
 SCAN_PERMISSIONS_POLICY = PERMISSIONS_POLICY.replace("camera=()", "camera=(self)")
 
@@ -28,11 +29,15 @@ def label(request: HttpRequest, kind: str, record_id: int, fmt: str) -> HttpResp
     """/scm/labels/<kind>/<id>.svg|.pdf: a printable label of a variant, product, location or
     package (any registered kind)."""
     try:
-        return label_response(kind, record_id, fmt)
+        response = label_response(kind, record_id, fmt)
     except DomainError as error:
         if error.status == 404 or error.code == "unsupported_format":
             raise Http404(error.message) from error
         return HttpResponse(error.message, status=error.status, content_type="text/plain")
+    # The SVG carries style="…" attributes (fonts, fills) and no script: opened on its own
+    # it needs inline styles, which the site-wide style-src 'self' refuses.
+    response["Content-Security-Policy"] = LABEL_CSP
+    return response
 
 
 # --- the scan page -------------------------------------------------------------------------
