@@ -13,6 +13,7 @@ from django.test import Client
 
 from valuechain.crm.customers import services as customers
 from valuechain.crm.customers.models import Account, Person
+from valuechain.scm.catalog import pricing_services
 from valuechain.scm.catalog import services as catalog
 from valuechain.scm.catalog.models import Variant
 from valuechain.scm.inventory import services as inventory
@@ -84,7 +85,7 @@ def shop(in_tenant_a: Any) -> Shop:
     mto = _product("Custom cabinet", "MTO-1", supply_mode="mto")
     kit = _product("Starter kit", "KIT-1")
     catalog.set_kit_components(kit.pk, [(widget.pk, 1), (gadget.pk, 2)])
-    general = catalog.create_price_list(name="Retail EUR", currency="EUR")
+    general = pricing_services.create_price_list(name="Retail EUR", currency="EUR")
     for variant, price in [
         (widget, "10.00"),
         (gadget, "25.50"),
@@ -92,16 +93,16 @@ def shop(in_tenant_a: Any) -> Shop:
         (mto, "500.00"),
         (kit, "55.00"),
     ]:
-        catalog.set_price(general.pk, variant_id=variant.pk, unit_price=price)
-    catalog.set_price(general.pk, variant_id=widget.pk, unit_price="9.00", min_quantity=10)
-    group = catalog.create_customer_group(code="wholesale", name="Wholesale")
-    wholesale = catalog.create_price_list(
+        pricing_services.set_price(general.pk, variant_id=variant.pk, unit_price=price)
+    pricing_services.set_price(general.pk, variant_id=widget.pk, unit_price="9.00", min_quantity=10)
+    group = pricing_services.create_customer_group(code="wholesale", name="Wholesale")
+    wholesale = pricing_services.create_price_list(
         name="Wholesale EUR", currency="EUR", customer_group="wholesale"
     )
-    catalog.set_price(wholesale.pk, variant_id=widget.pk, unit_price="8.00")
-    catalog.set_tax_rate(country="DE", rate="0.19")
-    catalog.set_tax_rate(country="DE", rate="0.07", tax_class="reduced")
-    catalog.set_tax_rate(country="FR", rate="0.20")
+    pricing_services.set_price(wholesale.pk, variant_id=widget.pk, unit_price="8.00")
+    pricing_services.set_tax_rate(country="DE", rate="0.19")
+    pricing_services.set_tax_rate(country="DE", rate="0.07", tax_class="reduced")
+    pricing_services.set_tax_rate(country="FR", rate="0.20")
     central = inventory.create_warehouse(code="CEN", name="Central", priority=1, country="DE")
     store = inventory.create_warehouse(code="ST1", name="Store Berlin", is_store=True, country="DE")
     inventory.receive(variant=widget, warehouse=central, quantity=Decimal(20))
@@ -123,7 +124,7 @@ def shop(in_tenant_a: Any) -> Shop:
     customers.add_address(
         "account", acme.pk, address_kind="shipping", line1="1 rue", city="Paris", country="FR"
     )
-    catalog.assign_customer_group(group.pk, account_id=acme.pk)
+    pricing_services.assign_customer_group(group.pk, account_id=acme.pk)
     bob = customers.create_person(first_name="Bob", last_name="Buyer", account_id=acme.pk)
     from valuechain.crm.customers import interactions
 
