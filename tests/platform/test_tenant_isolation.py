@@ -1,11 +1,13 @@
 """Tenant isolation across every API route and every page, discovered automatically.
 
 Tenant B gets one record of every tenant-owned model, with a marker in each text field and
-primary keys far above anything tenant A has. Tenant A's API token and A's browser session
-then call every operation of the OpenAPI document and every page of the URL configuration,
-with B's ids in the path parameters. A new route or model is covered without editing this
-file. The test proves: no 2xx on B's ids, the marker never appears in what A sees (lists,
-details, search), and B's rows are byte-for-byte unchanged after A's writes.
+the same integer primary key in every table, far above anything tenant A has. Tenant A's API token
+and A's browser session then call every operation of the OpenAPI document and every page of
+the URL configuration with that id in every path parameter: whichever model a route
+addresses, the id is B's record of it, so one call per route covers it. A new route or
+model is covered without editing this file. The test proves: no 2xx on B's ids, the marker
+never appears in what A sees (lists, details, search), and B's rows are byte-for-byte
+unchanged after A's writes.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from valuechain.platform.tenancy.models import Membership, Tenant, tenant_owned_
 
 MARK = "betasecret"
 LEAK = re.compile(MARK + r"\d")  # B's values are MARK + index; a bare query echo is not a leak
-FIRST_B_PK = 900_000
+B_PK = 900_000  # every B record has this id, in its own table
 PUBLIC_OPERATIONS: set[tuple[str, str]] = set()
 # Routes addressed by a key the client chooses: an unknown key creates A's own record, so a
 # 2xx there is no leak; the marker and B-unchanged checks still apply to them.
@@ -67,7 +69,7 @@ def _seed_tenant_b(tenant_b: Tenant, admin_b: Membership) -> list[models.Model]:
         for field in model._meta.concrete_fields:
             target = field.related_model
             if field.primary_key and isinstance(field, models.AutoField | models.BigAutoField):
-                values[field.name] = FIRST_B_PK + index
+                values[field.name] = B_PK
             elif target is Membership:
                 values[field.name] = admin_b
             elif target is type(admin_b.user):
@@ -123,7 +125,11 @@ def world(tenant_a, admin_a, tenant_b, admin_b) -> Iterator[dict[str, Any]]:
 
 
 def _b_ids(records: list[models.Model]) -> list[str]:
-    return sorted({str(record.pk) for record in records})
+    """The ids to put in path parameters: the one integer id all of B's records share, plus
+    the generated keys of models whose primary key is not an integer (UUIDs)."""
+    ids = sorted({str(record.pk) for record in records})
+    assert str(B_PK) in ids
+    return ids
 
 
 def _api_operations() -> list[tuple[str, str, dict[str, Any]]]:
