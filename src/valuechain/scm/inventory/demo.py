@@ -5,7 +5,7 @@ seeds nothing when the catalog has no variants."""
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from valuechain.scm.catalog.models import Variant
@@ -43,6 +43,8 @@ def seed_inventory(rng: random.Random) -> str:
     ]
     today = services.today()
     receipts = 0
+    # A lot has one expiry date wherever its units lie: draw it once per lot.
+    lot_expiry: dict[str, date] = {}
     for index, variant in enumerate(variants):
         for warehouse in warehouses:
             if rng.random() < 0.25:
@@ -50,12 +52,16 @@ def seed_inventory(rng: random.Random) -> str:
             quantity = Decimal(rng.randint(2, 12) if warehouse.is_store else rng.randint(10, 120))
             if index % 7 == 0:  # perishable-ish: two lots with expiry
                 for lot_no in range(2):
+                    lot_number = f"L{today:%y%m}-{index:03d}{lot_no}"
+                    expires_on = lot_expiry.setdefault(
+                        lot_number, today + timedelta(days=rng.randint(20, 365))
+                    )
                     services.receive(
                         variant=variant,
                         warehouse=warehouse,
                         quantity=quantity,
-                        lot_number=f"L{today:%y%m}-{index:03d}{lot_no}",
-                        expires_on=today + timedelta(days=rng.randint(20, 365)),
+                        lot_number=lot_number,
+                        expires_on=expires_on,
                         reference="Opening stock",
                     )
                     receipts += 1
