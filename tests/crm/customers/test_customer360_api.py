@@ -335,8 +335,8 @@ def test_record_rules_hide_a_customer_as_not_found(tenant_a, acme, monkeypatch):
 # session, user, membership; party, tags; contact points (one UNION); (account: people,
 # their ids); figures by channel; stage moves (figures and timeline); interactions;
 # session save (3) — then every installed context's panels, key figures and timeline
-# sources (sales, activities), each a fixed number of queries.
-@pytest.mark.parametrize(("kind", "most"), [("person", 21), ("account", 25)])
+# sources (sales, activities, orders), each a fixed number of queries.
+@pytest.mark.parametrize(("kind", "most"), [("person", 23), ("account", 25)])
 def test_query_count_does_not_grow_with_the_data(
     client_a, tenant_a, admin_a, acme, kind, most, django_assert_max_num_queries, all_contributions
 ):

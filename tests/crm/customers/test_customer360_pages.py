@@ -113,6 +113,6 @@ def test_unknown_and_other_tenants_customers_are_404(client_a, client_b, acme):
 
 def test_page_query_count_is_fixed(client_a, acme, django_assert_max_num_queries):
     url = f"/crm/accounts/{acme['account'].pk}/360/"
-    client_a.get(url)
-    with django_assert_max_num_queries(22):
+    client_a.get(url)  # a fixed count: each installed context's panels add their own queries
+    with django_assert_max_num_queries(26):
         assert client_a.get(url).status_code == 200

@@ -56,12 +56,12 @@ def test_admin_area_shows_the_back_office_entry(client_a):
 
 
 def test_empty_area_says_no_modules_are_installed(client_a):
-    assert menu_items("scm") == []  # no SCM module is installed yet
+    assert menu_items("intelligence") == []  # no intelligence module is installed yet
 
-    response = client_a.get("/scm/")
+    response = client_a.get("/intelligence/")
 
     assert response.status_code == 200
-    assert "No modules are installed in the SCM area yet." in response.content.decode()
+    assert "No modules are installed in the Intelligence area yet." in response.content.decode()
 
 
 def test_every_registered_menu_entry_resolves():
