@@ -114,16 +114,6 @@ def _reserve_one(tenant: Any, variant_id: int) -> Callable[[int, int], str]:
     return work
 
 
-def _free_connection_slots() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "select current_setting('max_connections')::int"
-            " - current_setting('superuser_reserved_connections')::int"
-            " - (select count(*) from pg_stat_activity)"
-        )
-        return int(cursor.fetchone()[0])
-
-
 def _check_round(tenant: Any, results: list[str], clients: int, variant_id: int) -> None:
     counts = Counter(results)
     assert counts == {"reserved": 10, "insufficient_stock": clients - 10}, counts
@@ -168,28 +158,10 @@ pytestmark = pytest.mark.postgres if POSTGRES else []
 
 
 @pytest.mark.skipif(not POSTGRES, reason="the PostgreSQL race; SQLite has its own below")
-def test_postgres_no_oversell_100_clients_20_rounds(transactional_db):
-    free = _free_connection_slots()
-    if free < CLIENTS + 2:
-        pytest.skip(
-            f"the server allows {free} more connections, {CLIENTS + 2} needed: "
-            "raise max_connections (docs/inventory.md)"
-        )
+def test_postgres_no_oversell_100_clients_20_rounds(transactional_db, require_connections):
+    require_connections(CLIENTS + 2)
     totals = _race_rounds(CLIENTS, ROUNDS)
     assert totals == {"reserved": 10 * ROUNDS, "insufficient_stock": (CLIENTS - 10) * ROUNDS}
-
-
-@pytest.mark.skipif(not POSTGRES, reason="the PostgreSQL race; SQLite has its own below")
-def test_postgres_no_oversell_with_the_connections_the_server_has(transactional_db):
-    """The same race when the server cannot give 100 connections (max_connections=100)."""
-    free = _free_connection_slots()
-    if free >= CLIENTS + 2:
-        pytest.skip("the server has room: the 100-client race above runs instead")
-    clients = free - 12
-    if clients < 20:
-        pytest.skip(f"only {clients + 12} connections free")
-    totals = _race_rounds(clients, ROUNDS)
-    assert totals == {"reserved": 10 * ROUNDS, "insufficient_stock": (clients - 10) * ROUNDS}
 
 
 @pytest.mark.skipif(POSTGRES, reason="the SQLite race; PostgreSQL has its own above")

@@ -129,7 +129,8 @@ def _check_round(round_no: int) -> None:
 @pytest.mark.postgres
 @pytest.mark.skipif(not POSTGRES, reason="needs PostgreSQL row locks and real commits")
 @pytest.mark.parametrize("round_no", range(20))
-def test_http_clients_never_oversell_on_postgresql(transactional_db, round_no):
+def test_http_clients_never_oversell_on_postgresql(transactional_db, require_connections, round_no):
+    require_connections(CLIENTS + 2)
     _check_round(round_no)
 
 
