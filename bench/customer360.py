@@ -21,6 +21,8 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from percentiles import percentile
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "valuechain.settings")
 
 import django
@@ -52,13 +54,6 @@ ACCOUNT_ANCHOR = """
       ON i.tenant_id = p.tenant_id AND i.person_id = p.id
     WHERE p.tenant_id = %s AND p.account_id = %s AND i.account_id IS DISTINCT FROM p.account_id
     ORDER BY occurred_at DESC, id DESC LIMIT 21"""
-
-
-def percentile(values: Sequence[float], share: float) -> float:
-    """Nearest-rank percentile of a non-empty sample."""
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(share * len(ordered) + 0.5)))
-    return ordered[rank - 1]
 
 
 def ensure_data(slug: str, customers: int, interactions: int) -> Tenant:

@@ -33,6 +33,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from percentiles import percentile
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "valuechain.settings")
 
 import django
@@ -65,15 +67,6 @@ TARGET_ORDERS_PER_SECOND = 200
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def percentile(values: Sequence[float], share: float) -> float:
-    """Nearest-rank percentile of a sample (0 for an empty one)."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(share * len(ordered) + 0.5)))
-    return ordered[rank - 1]
-
-
 def ensure_setup() -> dict[str, Any]:
     """Tenant, admin, token, customer, variants, warehouse and stock, created once and topped up."""
     with system_context():
@@ -100,19 +93,11 @@ def ensure_setup() -> dict[str, Any]:
                 product = catalog.create_product(name=f"Bench {sku}", sku=sku)
                 variant = Variant.objects.get(product=product)
             want = SCARCE_TOP_UP if sku == SCARCE_SKU else PLENTIFUL_FLOOR
-            available = available_units(variant.pk)
+            available = inventory_queries.available([variant.pk])[variant.pk]
             if available < want:
                 inventory.receive(variant=variant, warehouse=warehouse, quantity=want - available)
             variant_ids[sku] = variant.pk
     return {"tenant": tenant, "token": raw, "person": person.pk, "variants": variant_ids}
-
-
-def available_units(variant_id: int) -> Decimal:
-    """On hand minus reserved in stock locations for one variant (current tenant)."""
-    totals = StockBalance.objects.filter(variant_id=variant_id, location__kind="stock").aggregate(
-        on_hand=Sum("on_hand"), reserved=Sum("reserved")
-    )
-    return (totals["on_hand"] or Decimal(0)) - (totals["reserved"] or Decimal(0))
 
 
 def free_port() -> int:
