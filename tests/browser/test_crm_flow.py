@@ -43,16 +43,20 @@ def _sign_in(page: Any, base_url: str) -> None:
 
 
 def _drag(page: Any, card: Any, target: Any) -> None:
-    """Drag a board card onto a column once SortableJS holds it; wait for the server's answer."""
+    """Drag a board card onto a column once SortableJS holds it; wait for the swapped board."""
     expect(target).to_have_attribute("data-sortable", "1")  # htmx swapped boards re-init late
     target.scroll_into_view_if_needed()
     card.hover()
     box = target.bounding_box()
+    # Sortable moves the card client-side before the server answers, so the answer alone
+    # says nothing about the DOM: mark the board and wait until htmx has replaced it.
+    page.evaluate("document.getElementById('board').dataset.stale = '1'")
     with page.expect_response(lambda r: r.url.endswith("/board/move/")):
         page.mouse.down()
         page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 20, steps=12)
         page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 24, steps=4)
         page.mouse.up()
+    expect(page.locator("#board:not([data-stale])")).to_have_count(1)
 
 
 def test_web_lead_to_won_deal(chromium, live_server, tenant_a, page_problems):
