@@ -41,6 +41,12 @@ def rules(
     return rows.order_by("position", "pk")
 
 
+def active_rule_keys(event_types: Iterable[str]) -> set[tuple[str, str]]:
+    """(event type, target type) pairs the tenant has an active rule for (one query)."""
+    rows = Rule.objects.filter(is_active=True, event_type__in=sorted(set(event_types)))
+    return set(rows.values_list("event_type", "target_type").distinct())
+
+
 def rule(rule_id: int) -> Rule:
     """One rule; DomainError not_found (404) when it is not the tenant's."""
     row = Rule.objects.filter(pk=rule_id).first()

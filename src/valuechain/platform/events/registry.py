@@ -6,6 +6,16 @@ transaction; ``background=True`` handlers run as a queued job. Either way a hand
 most once per event (a ``HandlerRun`` row is written in the handler's transaction) and is
 retried later when it raises. ``"*"`` subscribes to every event type.
 
+``relevant=`` takes a predicate for handlers that are provably no-ops for some events (the
+webhook fan-out for a tenant without endpoints for the type, automation with no active
+rule): ``relevant(events) -> set of event pks`` is called once per tenant and dispatch
+batch, inside that tenant's context, with the batch's events the handler has not finished
+yet. An event it leaves out counts as handled for that subscription **without** a
+``HandlerRun`` row and without running the handler; the predicate is asked again on each
+later dispatch attempt of the event (a retry for another handler's sake), so it must only
+leave out events for which running the handler now would do nothing. A predicate that
+raises is logged and rules nothing out.
+
 Handlers live in a context's ``handlers.py``; every app's ``handlers`` module is imported at
 start-up, so decorating is all the registration there is.
 """
@@ -17,6 +27,8 @@ from dataclasses import dataclass
 from typing import Any
 
 Handler = Callable[[Any], None]
+# The events (OutboxEvent rows of one tenant) → the pks of those that need the handler.
+Relevance = Callable[[list[Any]], set[Any]]
 ALL_EVENTS = "*"
 
 
@@ -28,6 +40,7 @@ class Subscription:
     name: str
     handler: Handler
     background: bool
+    relevant: Relevance | None = None
 
 
 _by_type: dict[str, dict[str, Subscription]] = {}
@@ -40,7 +53,10 @@ def handler_name(handler: Handler) -> str:
 
 
 def subscribe(
-    *event_types: str, background: bool = False, name: str | None = None
+    *event_types: str,
+    background: bool = False,
+    name: str | None = None,
+    relevant: Relevance | None = None,
 ) -> Callable[[Handler], Handler]:
     """Register the decorated function for the given event types ("*" for all)."""
     if not event_types:
@@ -55,7 +71,9 @@ def subscribe(
                 f"Another handler is already subscribed as {subscription_name!r}; pass name=."
             )
         for event_type in event_types:
-            subscription = Subscription(event_type, subscription_name, handler, background)
+            subscription = Subscription(
+                event_type, subscription_name, handler, background, relevant
+            )
             _by_type.setdefault(event_type, {})[subscription_name] = subscription
             _by_name[subscription_name] = subscription
         return handler

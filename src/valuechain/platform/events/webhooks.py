@@ -315,6 +315,23 @@ def fan_out(event: OutboxEvent) -> list[WebhookDelivery]:
     return _new_deliveries(event, endpoints) if endpoints else []
 
 
+def events_with_endpoints(events: list[OutboxEvent]) -> set[Any]:
+    """Pks of the events some active endpoint of the current tenant wants (one query).
+
+    The fan-out's relevance predicate: for the other events it would create nothing. A
+    test event is addressed to one endpoint by its payload, so it is always relevant.
+    """
+    wanted = {event.pk for event in events if event.type == TEST_EVENT_TYPE}
+    others = [event for event in events if event.type != TEST_EVENT_TYPE]
+    if not others:
+        return wanted
+    endpoints = list(WebhookEndpoint.objects.filter(is_active=True).only("pk", "event_types"))
+    wanted.update(
+        event.pk for event in others if any(endpoint.wants(event.type) for endpoint in endpoints)
+    )
+    return wanted
+
+
 def event_body(event: OutboxEvent, tenant_slug: str) -> str:
     """The JSON a receiver gets: id, type, occurred_at, tenant and data."""
     return json.dumps(
