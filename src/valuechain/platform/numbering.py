@@ -2,15 +2,19 @@
 
 ``next_number`` locks the sequence row and increments it in the caller's transaction, so
 two transactions never get the same number and a rolled-back one gives its number back.
-Gaps appear only when a number is reserved (``POST /sequences/{key}/next``) and never used.
+Gaps appear only when a number is reserved (``POST /sequences/{key}/next``) and never used,
+or when a caller takes it before opening its own transaction: sales orders do, so concurrent
+orders hold the row for one statement rather than their whole transaction (an order that
+then fails leaves a gap, as with Odoo's standard sequences; see docs/commerce.md).
 """
 
 from __future__ import annotations
 
 import re
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from valuechain.platform.errors import DomainError
 from valuechain.platform.models import DocumentSequence
@@ -96,15 +100,32 @@ def next_number(key: str, prefix: str | None = None, padding: int = DEFAULT_PADD
     """Take the next number of the tenant's sequence ``key`` (e.g. 'so' -> 'SO-000123').
 
     ``prefix`` and ``padding`` apply only when the sequence is created by this call;
-    afterwards the stored configuration wins. Runs in the caller's transaction if any.
+    afterwards the stored configuration wins. Runs in the caller's transaction if any, so the
+    row stays locked until that transaction ends (gapless). Taking a number is not audited:
+    the document that carries it is, and a counter entry per document would double the trail.
     """
     key = _valid_key(key)
     with transaction.atomic():
-        sequence = _locked_sequence(key, prefix, padding)
-        value = sequence.next_value
-        sequence.next_value = value + 1
-        sequence.save(update_fields=["next_value", "updated_at"])
-    return format_number(sequence.prefix, value, sequence.padding)
+        taken = _increment(key)
+        if taken is None:
+            _locked_sequence(key, prefix, padding)
+            taken = _increment(key)
+        assert taken is not None  # the row exists now and is locked by this transaction
+    value, row_prefix, row_padding = taken
+    return format_number(row_prefix, value, row_padding)
+
+
+def _increment(key: str) -> tuple[int, str, int] | None:
+    """Bump the sequence in one statement (it locks the row); (value taken, prefix, padding)."""
+    table = DocumentSequence._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET next_value = next_value + 1, updated_at = %s "  # noqa: S608
+            "WHERE tenant_id = %s AND key = %s RETURNING next_value - 1, prefix, padding",
+            [timezone.now(), require_tenant_id(), key],
+        )
+        row = cursor.fetchone()
+    return None if row is None else (int(row[0]), str(row[1]), int(row[2]))
 
 
 @transaction.atomic
