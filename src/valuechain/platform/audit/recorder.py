@@ -8,7 +8,9 @@ the row held; an update that changes nothing writes nothing. The entry is writte
 same connection right after the row, inside the caller's transaction.
 
 Not recorded: ``QuerySet.update()``, ``bulk_create``/``bulk_update`` and raw SQL (they send
-no model signals), many-to-many changes, and fixture loading (``raw`` saves).
+no model signals), many-to-many changes, and fixture loading (``raw`` saves). Code that
+updates many rows at once and knows their old values (it read them under lock) uses
+``snapshot()`` + ``bulk_update_audited()``: one UPDATE and one INSERT for all the entries.
 """
 
 from __future__ import annotations
@@ -201,3 +203,56 @@ def connect_all() -> None:
     for model in apps.get_models():  # proxies included: they send signals under their own class
         connect_model(model)
     class_prepared.connect(connect_model, dispatch_uid="audit-class-prepared")
+
+
+def snapshot(instances: list[Any], update_fields: list[str]) -> dict[Any, dict[str, Any]]:
+    """The audited values of ``update_fields`` per instance pk, taken before changing them."""
+    if not instances:
+        return {}
+    fields = _fields_for_save(type(instances[0]), frozenset(update_fields))
+    return {instance.pk: _values(fields, instance, by_attname=False) for instance in instances}
+
+
+def bulk_update_audited(
+    instances: list[Any], update_fields: list[str], before: dict[Any, dict[str, Any]]
+) -> None:
+    """``bulk_update`` plus the update entries ``save()`` would have written, in one INSERT.
+
+    ``before`` is ``snapshot()`` of the same instances taken when they were read under lock,
+    so no old values are re-read. ``updated_at`` is stamped as ``save()`` would.
+    """
+    from django.utils import timezone
+
+    from valuechain.platform.audit.models import AuditEntry
+
+    if not instances:
+        return
+    model = type(instances[0])
+    now = timezone.now()
+    for instance in instances:
+        instance.updated_at = now
+    model._base_manager.bulk_update(instances, [*update_fields, "updated_at"])
+    fields = _fields_for_save(model, frozenset(update_fields))
+    names = [f.name for f in fields]
+    ctx = current()
+    content_type = ContentType.objects.get_for_model(model)
+    entries = []
+    for instance in instances:
+        changes = field_changes(
+            before.get(instance.pk, {}), _values(fields, instance, by_attname=False), names
+        )
+        if changes:
+            entries.append(
+                AuditEntry(
+                    tenant_id=instance.tenant_id,
+                    content_type=content_type,
+                    object_id=str(instance.pk),
+                    object_repr=_object_repr(instance),
+                    action="update",
+                    changes=changes,
+                    actor_id=ctx.actor_id,
+                    channel=ctx.channel,
+                    token_id=ctx.token_id,
+                )
+            )
+    AuditEntry.unscoped.bulk_create(entries)

@@ -77,6 +77,12 @@ def tax_rate(variant_id: int, *, country: str, region: str = "") -> Decimal:
         Variant.objects.filter(pk=variant_id).values_list("product__tax_class", flat=True).first()
         or "standard"
     )
+    return tax_rate_of_class(klass, country=country, region=region)
+
+
+def tax_rate_of_class(klass: str, *, country: str, region: str = "") -> Decimal:
+    """The tax rate of a product tax class sold to a country (and region); see ``tax_rate``."""
+    klass = klass or "standard"
     country_code = (country or "").strip().upper()
     region_code = "".join((region or "").split()).upper()
     keys = domain.tax_lookup_order(region_code, klass)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -59,6 +60,15 @@ def kit_components(variant_id: int) -> list[tuple[int, Decimal]]:
         .order_by("component_id")
         .values_list("component_id", "quantity")
     ]
+
+
+def kit_ids(variant_ids: Iterable[int]) -> set[int]:
+    """Which of these variants are kits (have components), in one query."""
+    return set(
+        KitComponent.objects.filter(kit_id__in=set(variant_ids))
+        .values_list("kit_id", flat=True)
+        .distinct()
+    )
 
 
 def variant_by_gtin(gtin: str) -> Variant | None:

@@ -28,7 +28,7 @@ from django.utils import timezone
 from valuechain.platform.errors import DomainError
 from valuechain.platform.events.services import publish
 from valuechain.platform.inputs import clean_choice, clean_text
-from valuechain.platform.tenancy.context import current
+from valuechain.platform.tenancy.context import current, require_tenant_id
 from valuechain.scm.catalog.models import Variant
 from valuechain.scm.inventory import domain
 from valuechain.scm.inventory.models import (
@@ -259,9 +259,16 @@ def lock_balances(pks: Iterable[int]) -> dict[int, StockBalance]:
 
 
 def save_balances(rows: Iterable[StockBalance]) -> None:
-    """Write the changed quantities of locked rows."""
-    for row in rows:
-        row.save(update_fields=["on_hand", "reserved", "incoming", "outgoing", "updated_at"])
+    """Write the changed quantities of locked rows of the current tenant, in one UPDATE."""
+    changed = list(rows)
+    if not changed:
+        return
+    now = timezone.now()
+    for row in changed:
+        row.updated_at = now
+    StockBalance.objects.bulk_update(
+        changed, ["on_hand", "reserved", "incoming", "outgoing", "updated_at"]
+    )
 
 
 @dataclass
@@ -705,8 +712,10 @@ def reserve(
         per_site[(demand.source_id, warehouse_id)] += quantity
     changed = {r.balance_id for r in reservations}
     save_balances(by_pk[pk] for pk in sorted(changed))
+    tenant_id = require_tenant_id()
     for reservation in reservations:
-        reservation.save()
+        reservation.tenant_id = tenant_id  # bulk_create skips save(), which stamps it
+    Reservation.objects.bulk_create(reservations)
     backordered: dict[int, Decimal] = defaultdict(Decimal)
     for index, quantity in plan.backordered.items():
         backordered[demands[index].source_id] += quantity

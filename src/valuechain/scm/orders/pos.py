@@ -199,7 +199,7 @@ def post_sale(data: Mapping[str, Any]) -> PosSale:
 def _hand_over(order: SalesOrder, store: Warehouse, reference: str) -> None:
     """Take every line out of the store's stock and mark it shipped."""
     rows = list(
-        SalesOrderLine.objects.select_for_update()
+        SalesOrderLine.objects.select_for_update(of=("self",))  # not the joined variants
         .filter(order=order)
         .select_related("variant")
         .order_by("pk")

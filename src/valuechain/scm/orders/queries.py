@@ -83,6 +83,8 @@ def lines(sales_order: SalesOrder) -> list[SalesOrderLine]:
         .select_related("variant", "variant__product")
         .order_by("position", "pk")
     )
+    for row in rows:
+        row.order = sales_order  # the amounts format in the order's currency: no re-read
     _refresh_supply_status(rows)
     return rows
 

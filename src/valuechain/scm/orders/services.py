@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -22,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from valuechain.crm.customers.models import Account, Address, Person
+from valuechain.platform.audit.recorder import bulk_update_audited, snapshot
 from valuechain.platform.errors import DomainError
 from valuechain.platform.events.services import publish
 from valuechain.platform.inputs import clean_choice, clean_text
@@ -41,6 +44,12 @@ SOURCE_TYPE = "orders.salesorderline"
 SEQUENCE_KEY = "so"
 MAX_LINES = 500
 MAX_QUANTITY = Decimal("1000000000")
+CONFIRM_LINE_FIELDS = [
+    "reserved_quantity",
+    "backordered_quantity",
+    "supply_request_id",
+    "supply_status",
+]
 
 
 # --- cleaning -------------------------------------------------------------------------------
@@ -133,10 +142,12 @@ def _default_ship_to(account: Account | None, person: Person | None) -> Address 
     for party_field, party in (("person", person), ("account", account)):
         if party is None:
             continue
-        rows = Address.objects.filter(**{party_field: party}).order_by("-is_default", "kind", "pk")
-        address = rows.filter(kind="shipping").first() or rows.first()
-        if address is not None:
-            return address
+        rows = list(
+            Address.objects.filter(**{party_field: party}).order_by("-is_default", "kind", "pk")
+        )
+        address = next((row for row in rows if row.kind == "shipping"), None)
+        if address is not None or rows:
+            return address or rows[0]
     return None
 
 
@@ -157,11 +168,38 @@ def _warehouse(warehouse_id: Any, code: Any = None) -> Warehouse | None:
     return found
 
 
-def _variant(line: Mapping[str, Any], field: str) -> Variant:
+@dataclass
+class _Lookups:
+    """What pricing a batch of lines reads once instead of once per line."""
+
+    variants: dict[int, Variant] = dataclass_field(default_factory=dict)
+    kits: set[int] = dataclass_field(default_factory=set)
+    checked_for_kit: set[int] = dataclass_field(default_factory=set)
+    tax_rates: dict[str, Decimal] = dataclass_field(default_factory=dict)
+
+
+def _lookups(raw_lines: Sequence[Any]) -> _Lookups:
+    """Load the lines' variants (by id) and which of them are kits, in two queries."""
+    ids: set[int] = set()
+    for raw in raw_lines:
+        if isinstance(raw, Mapping):
+            try:
+                ids.add(int(raw.get("variant_id")))  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                continue  # no id, or a bad one: _variant reports it for its line
+    if not ids:
+        return _Lookups()
+    variants = {v.pk: v for v in Variant.objects.select_related("product").filter(pk__in=ids)}
+    return _Lookups(
+        variants=variants, kits=catalog_queries.kit_ids(variants), checked_for_kit=set(variants)
+    )
+
+
+def _variant(line: Mapping[str, Any], field: str, lookups: _Lookups) -> Variant:
     variant_id = _id(line.get("variant_id"), f"{field}.variant_id")
     queryset = Variant.objects.select_related("product")
     if variant_id is not None:
-        variant = queryset.filter(pk=variant_id).first()
+        variant = lookups.variants.get(variant_id) or queryset.filter(pk=variant_id).first()
     elif line.get("sku"):
         variant = queryset.filter(sku=str(line["sku"]).strip()).first()
     elif line.get("gtin"):
@@ -178,22 +216,31 @@ def _variant(line: Mapping[str, Any], field: str) -> Variant:
     return variant
 
 
-def _supply_kind(variant: Variant) -> str:
+def _supply_kind(variant: Variant, lookups: _Lookups) -> str:
     product = variant.product
     if product.kind in ("service", "consumable"):
         return "none"
-    if catalog_queries.kit_components(variant.pk):
+    if variant.pk not in lookups.checked_for_kit:
+        lookups.checked_for_kit.add(variant.pk)
+        if catalog_queries.kit_components(variant.pk):
+            lookups.kits.add(variant.pk)
+    if variant.pk in lookups.kits:
         return "kit"
     return "mto" if product.supply_mode == "mto" else "stock"
 
 
 def _priced_line(
-    order: SalesOrder, raw: Mapping[str, Any], field: str, position: int
+    order: SalesOrder,
+    raw: Mapping[str, Any],
+    field: str,
+    position: int,
+    lookups: _Lookups | None = None,
 ) -> SalesOrderLine:
     """A line of the order, priced from the price lists unless a unit price is given."""
     if not isinstance(raw, Mapping):
         raise DomainError("invalid_line", "Each line must be an object.", field=field)
-    variant = _variant(raw, field)
+    lookups = lookups or _Lookups()
+    variant = _variant(raw, field, lookups)
     quantity = _quantity(raw.get("quantity"), f"{field}.quantity")
     discount = _percent(raw.get("discount_percent"), f"{field}.discount_percent")
     source = str(raw.get("price_source") or "")
@@ -228,9 +275,12 @@ def _priced_line(
     if raw.get("tax_rate") not in (None, ""):
         tax_rate = _decimal(raw.get("tax_rate"), f"{field}.tax_rate")
     else:
-        tax_rate = pricing.tax_rate(
-            variant.pk, country=order.ship_to_country, region=order.ship_to_region
-        )
+        tax_class = variant.product.tax_class or "standard"
+        if tax_class not in lookups.tax_rates:
+            lookups.tax_rates[tax_class] = pricing.tax_rate_of_class(
+                tax_class, country=order.ship_to_country, region=order.ship_to_region
+            )
+        tax_rate = lookups.tax_rates[tax_class]
     amounts = domain.line_amounts(
         quantity,
         unit_price,
@@ -252,7 +302,7 @@ def _priced_line(
         net_amount=amounts.net,
         tax_amount=amounts.tax,
         gross_amount=amounts.gross,
-        supply_kind=_supply_kind(variant),
+        supply_kind=_supply_kind(variant, lookups),
     )
 
 
@@ -303,7 +353,7 @@ def _locked(order_id: Any) -> SalesOrder:
 
 def _locked_lines(order: SalesOrder) -> list[SalesOrderLine]:
     return list(
-        SalesOrderLine.objects.select_for_update()
+        SalesOrderLine.objects.select_for_update(of=("self",))  # not the joined variants
         .filter(order=order)
         .select_related("variant", "variant__product")
         .order_by("pk")
@@ -323,110 +373,115 @@ def _require_draft(order: SalesOrder) -> None:
 # --- use cases ----------------------------------------------------------------------------------
 
 
-def create_order(data: Mapping[str, Any]) -> SalesOrder:
+def create_order(data: Mapping[str, Any], *, number: str | None = None) -> SalesOrder:
     """Create a draft order with its lines, priced from the price lists (or as given).
 
     ``data``: channel, account_id and/or person_id (optional only for POS), currency
     (default the tenant's base currency), order_date, ship_to_country / region / postal_code
     (default the customer's shipping address), allow_split, accept_backorder, warehouse_id,
     external_reference, note, opportunity_id, and lines: variant_id (or sku, gtin),
-    quantity, optional unit_price, discount_percent, tax_rate.
+    quantity, optional unit_price, discount_percent, tax_rate. ``number`` is one taken
+    already; otherwise it is taken last, so the sequence row is locked only until the commit.
     """
+    with transaction.atomic():
+        return _create(data, number)[0]
+
+
+def _create(data: Mapping[str, Any], number: str | None) -> tuple[SalesOrder, list[SalesOrderLine]]:
+    """create_order's work inside the caller's transaction; the order and its new lines."""
     from valuechain.platform import fx
 
-    with transaction.atomic():
-        channel = clean_choice(data.get("channel") or "web", "channel", domain.CHANNELS)
-        account, person = _customer(data.get("account_id"), data.get("person_id"))
-        if account is None and person is None and channel != "pos":
-            raise DomainError(
-                "customer_required",
-                "Choose the customer: an account or a person.",
-                field="account_id",
-            )
-        raw_currency = data.get("currency") or fx.tenant_base_currency()
-        currency = normalize_currency(raw_currency)
-        address = _default_ship_to(account, person)
-        country = clean_text(
-            data.get("ship_to_country") or (address.country if address else ""),
-            "ship_to_country",
-            2,
-        ).upper()
-        if country and (len(country) != 2 or not country.isalpha()):
-            raise DomainError(
-                "invalid_ship_to_country",
-                "The country is a two-letter ISO code (DE, FR, US…).",
-                field="ship_to_country",
-            )
-        lines = data.get("lines") or []
-        if isinstance(lines, (str, bytes, Mapping)) or not isinstance(lines, Sequence):
-            raise DomainError("invalid_lines", "Send the lines as a list.", field="lines")
-        if len(lines) > MAX_LINES:
-            raise DomainError(
-                "too_many_lines", f"An order has at most {MAX_LINES} lines.", field="lines"
-            )
-        order = SalesOrder(
-            number=next_number(SEQUENCE_KEY),
-            channel=channel,
-            account=account,
-            person=person,
-            opportunity_id=_id(data.get("opportunity_id"), "opportunity_id"),
-            currency=currency,
-            order_date=_date(data.get("order_date"), "order_date"),
-            customer_group=catalog_queries.customer_group_for(
-                account_id=account.pk if account else None,
-                person_id=person.pk if person else None,
-            ),
-            ship_to_country=country,
-            ship_to_region=clean_text(
-                data.get("ship_to_region") or (address.region if address else ""),
-                "ship_to_region",
-                100,
-            ),
-            ship_to_postal_code=clean_text(
-                data.get("ship_to_postal_code") or (address.postal_code if address else ""),
-                "ship_to_postal_code",
-                20,
-            ),
-            allow_split=bool(data.get("allow_split", True)),
-            accept_backorder=bool(data.get("accept_backorder", False)),
-            warehouse=_warehouse(data.get("warehouse_id")),
-            external_reference=clean_text(
-                data.get("external_reference"), "external_reference", 100
-            ),
-            note=str(data.get("note") or ""),
-            created_by_id=current().actor_id,
+    channel = clean_choice(data.get("channel") or "web", "channel", domain.CHANNELS)
+    account, person = _customer(data.get("account_id"), data.get("person_id"))
+    if account is None and person is None and channel != "pos":
+        raise DomainError(
+            "customer_required",
+            "Choose the customer: an account or a person.",
+            field="account_id",
         )
-        priced = [
-            _priced_line(order, raw, f"lines[{index}]", index + 1)
-            for index, raw in enumerate(lines)
-        ]
-        _refresh_totals(order, priced)
-        try:
-            with transaction.atomic():
-                order.save()
-        except IntegrityError as exc:
-            if order.opportunity_id is not None:
-                raise DomainError(
-                    "opportunity_already_ordered",
-                    "This opportunity already has a sales order.",
-                    status=409,
-                    field="opportunity_id",
-                ) from exc
+    raw_currency = data.get("currency") or fx.tenant_base_currency()
+    currency = normalize_currency(raw_currency)
+    address = _default_ship_to(account, person)
+    country = clean_text(
+        data.get("ship_to_country") or (address.country if address else ""),
+        "ship_to_country",
+        2,
+    ).upper()
+    if country and (len(country) != 2 or not country.isalpha()):
+        raise DomainError(
+            "invalid_ship_to_country",
+            "The country is a two-letter ISO code (DE, FR, US…).",
+            field="ship_to_country",
+        )
+    lines = data.get("lines") or []
+    if isinstance(lines, (str, bytes, Mapping)) or not isinstance(lines, Sequence):
+        raise DomainError("invalid_lines", "Send the lines as a list.", field="lines")
+    if len(lines) > MAX_LINES:
+        raise DomainError(
+            "too_many_lines", f"An order has at most {MAX_LINES} lines.", field="lines"
+        )
+    order = SalesOrder(
+        channel=channel,
+        account=account,
+        person=person,
+        opportunity_id=_id(data.get("opportunity_id"), "opportunity_id"),
+        currency=currency,
+        order_date=_date(data.get("order_date"), "order_date"),
+        customer_group=catalog_queries.customer_group_for(
+            account_id=account.pk if account else (person.account_id if person else None),
+            person_id=person.pk if person else None,
+        ),
+        ship_to_country=country,
+        ship_to_region=clean_text(
+            data.get("ship_to_region") or (address.region if address else ""),
+            "ship_to_region",
+            100,
+        ),
+        ship_to_postal_code=clean_text(
+            data.get("ship_to_postal_code") or (address.postal_code if address else ""),
+            "ship_to_postal_code",
+            20,
+        ),
+        allow_split=bool(data.get("allow_split", True)),
+        accept_backorder=bool(data.get("accept_backorder", False)),
+        warehouse=_warehouse(data.get("warehouse_id")),
+        external_reference=clean_text(data.get("external_reference"), "external_reference", 100),
+        note=str(data.get("note") or ""),
+        created_by_id=current().actor_id,
+    )
+    lookups = _lookups(lines)
+    priced = [
+        _priced_line(order, raw, f"lines[{index}]", index + 1, lookups)
+        for index, raw in enumerate(lines)
+    ]
+    _refresh_totals(order, priced)
+    order.number = number or next_number(SEQUENCE_KEY)
+    try:
+        with transaction.atomic():
+            order.save()
+    except IntegrityError as exc:
+        if order.opportunity_id is not None:
             raise DomainError(
-                "duplicate_external_reference",
-                f"An order of channel {channel} with reference {order.external_reference!r} "
-                "exists already.",
+                "opportunity_already_ordered",
+                "This opportunity already has a sales order.",
                 status=409,
-                field="external_reference",
+                field="opportunity_id",
             ) from exc
-        for line in priced:
-            line.order = order
-        SalesOrderLine.objects.bulk_create(
-            [_stamped(line) for line in priced]  # bulk_create skips save(), which stamps
-        )
-        _record(order, "draft", f"{channel} order, {len(priced)} lines")
-        publish("SalesOrderCreated", _payload(order, line_count=len(priced)))
-    return order
+        raise DomainError(
+            "duplicate_external_reference",
+            f"An order of channel {channel} with reference {order.external_reference!r} "
+            "exists already.",
+            status=409,
+            field="external_reference",
+        ) from exc
+    for line in priced:
+        line.order = order
+    SalesOrderLine.objects.bulk_create(
+        [_stamped(line) for line in priced]  # bulk_create skips save(), which stamps
+    )
+    _record(order, "draft", f"{channel} order, {len(priced)} lines")
+    publish("SalesOrderCreated", _payload(order, line_count=len(priced)))
+    return order, priced
 
 
 def _stamped(line: SalesOrderLine) -> SalesOrderLine:
@@ -533,63 +588,59 @@ def confirm_order(order_id: int) -> SalesOrder:
     with transaction.atomic():
         order = _locked(order_id)
         _require_draft(order)
-        lines = _locked_lines(order)
-        if not lines:
-            raise DomainError("no_lines", "Add at least one line before confirming.", status=409)
-        demands = _demands(lines)
-        if demands:
-            outcome = inventory.reserve(
-                demands,
-                reference=order.number,
-                allow_split=order.allow_split,
-                allow_backorder=order.accept_backorder,
-                warehouse_ids=[order.warehouse_id] if order.warehouse_id else None,
-                ship_to_country=order.ship_to_country,
-                ship_to_postal_code=order.ship_to_postal_code,
+        return _confirm(order, _locked_lines(order))
+
+
+def _confirm(order: SalesOrder, lines: list[SalesOrderLine]) -> SalesOrder:
+    """confirm_order's work on a locked draft and its locked lines, in the caller's transaction."""
+    if not lines:
+        raise DomainError("no_lines", "Add at least one line before confirming.", status=409)
+    before = snapshot(lines, CONFIRM_LINE_FIELDS)
+    demands = _demands(lines)
+    if demands:
+        outcome = inventory.reserve(
+            demands,
+            reference=order.number,
+            allow_split=order.allow_split,
+            allow_backorder=order.accept_backorder,
+            warehouse_ids=[order.warehouse_id] if order.warehouse_id else None,
+            ship_to_country=order.ship_to_country,
+            ship_to_postal_code=order.ship_to_postal_code,
+        )
+        _apply_reservation(lines, outcome)
+    mto = [line for line in lines if line.supply_kind == "mto"]
+    if mto:
+        warehouse = _default_supply_warehouse(order)
+        for line in mto:
+            request = inventory.request_supply(
+                variant=line.variant,
+                warehouse=warehouse,
+                quantity=line.quantity,
+                reason="mto",
+                origin_type=SOURCE_TYPE,
+                origin_id=line.pk,
             )
-            _apply_reservation(lines, outcome)
-        mto = [line for line in lines if line.supply_kind == "mto"]
-        if mto:
-            warehouse = _default_supply_warehouse(order)
-            for line in mto:
-                request = inventory.request_supply(
-                    variant=line.variant,
-                    warehouse=warehouse,
-                    quantity=line.quantity,
-                    reason="mto",
-                    origin_type=SOURCE_TYPE,
-                    origin_id=line.pk,
-                )
-                line.supply_request_id = request.pk
-                line.supply_status = request.state
-        for line in lines:
-            line.save(
-                update_fields=[
-                    "reserved_quantity",
-                    "backordered_quantity",
-                    "supply_request_id",
-                    "supply_status",
-                    "updated_at",
-                ]
-            )
-        order.state = "confirmed"
-        order.confirmed_at = timezone.now()
-        order.save(update_fields=["state", "confirmed_at", "updated_at"])
-        backordered = sum((line.backordered_quantity for line in lines), Decimal(0))
-        _record(
+            line.supply_request_id = request.pk
+            line.supply_status = request.state
+    bulk_update_audited(lines, CONFIRM_LINE_FIELDS, before)
+    order.state = "confirmed"
+    order.confirmed_at = timezone.now()
+    order.save(update_fields=["state", "confirmed_at", "updated_at"])
+    backordered = sum((line.backordered_quantity for line in lines), Decimal(0))
+    _record(
+        order,
+        "confirmed",
+        f"{order.currency} {order.gross_total:.2f}"
+        + (f", {backordered.normalize():f} on backorder" if backordered else ""),
+    )
+    publish(
+        "SalesOrderConfirmed",
+        _payload(
             order,
-            "confirmed",
-            f"{order.currency} {order.gross_total:.2f}"
-            + (f", {backordered.normalize():f} on backorder" if backordered else ""),
-        )
-        publish(
-            "SalesOrderConfirmed",
-            _payload(
-                order,
-                backordered=str(backordered),
-                supply_request_ids=[line.supply_request_id for line in mto],
-            ),
-        )
+            backordered=str(backordered),
+            supply_request_ids=[line.supply_request_id for line in mto],
+        ),
+    )
     return order
 
 
@@ -729,7 +780,13 @@ def register_shipment(
 
 
 def create_and_confirm(data: Mapping[str, Any]) -> SalesOrder:
-    """Create and confirm in one transaction: a shortage leaves no order behind."""
+    """Create and confirm in one transaction: a shortage leaves no order behind.
+
+    Called outside a transaction (the API), the number is taken first in a transaction of
+    its own, so concurrent orders do not queue on the sequence row while they reserve; a
+    refused order then leaves a gap in the numbers (docs/commerce.md, "Order numbers").
+    """
+    number = None if transaction.get_connection().in_atomic_block else next_number(SEQUENCE_KEY)
     with transaction.atomic():
-        created = create_order(data)
-        return confirm_order(created.pk)
+        # The rows were inserted by this transaction, so nobody else can see or lock them.
+        return _confirm(*_create(data, number))
