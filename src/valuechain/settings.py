@@ -166,6 +166,11 @@ def _database(url: str) -> dict[str, object]:
         }
     elif engine.endswith("postgresql"):
         config["ENGINE"] = "valuechain.platform.tenancy.pg"
+        # A request reuses its thread's connection instead of paying a PostgreSQL backend
+        # start each time; the health check drops one the server closed. Tests keep 0: their
+        # 100-client races open one connection per thread and must not keep them.
+        config["CONN_MAX_AGE"] = 0 if TESTING else int(os.environ.get("DB_CONN_MAX_AGE", "300"))
+        config["CONN_HEALTH_CHECKS"] = True
     else:
         raise ImproperlyConfigured(f"DATABASE_URL scheme not supported: {url.split(':', 1)[0]}")
     config["OPTIONS"] = options
