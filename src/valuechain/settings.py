@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "valuechain.scm.orders",
     "valuechain.scm.fulfillment",
     "valuechain.scm.barcodes",
+    "valuechain.scm.procurement",
 ]
 
 MIDDLEWARE = [
