@@ -16,6 +16,7 @@ from valuechain.platform.events.api import router as events_router
 from valuechain.platform.identity.api import router as identity_router
 from valuechain.platform.routes import router as kernel_router
 from valuechain.scm.barcodes.api import router as barcodes_router
+from valuechain.scm.carriers.api import router as carriers_router
 from valuechain.scm.catalog.api import router as catalog_router
 from valuechain.scm.fulfillment.api import router as fulfillment_router
 from valuechain.scm.inventory.api import router as inventory_router
@@ -42,6 +43,7 @@ api = build_api(
         ("/", inventory_router),
         ("/", orders_router),
         ("/", fulfillment_router),
+        ("/", carriers_router),
         ("/", barcodes_router),
     ]
 )

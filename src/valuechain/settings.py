@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "valuechain.scm.inventory",
     "valuechain.scm.orders",
     "valuechain.scm.fulfillment",
+    "valuechain.scm.carriers",
     "valuechain.scm.barcodes",
     "valuechain.scm.procurement",
 ]

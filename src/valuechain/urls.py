@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("valuechain.scm.inventory.urls")),
     path("", include("valuechain.scm.orders.urls")),
     path("", include("valuechain.scm.fulfillment.urls")),
+    path("", include("valuechain.scm.carriers.urls")),
     path("", include("valuechain.scm.barcodes.urls")),
     path("django-admin/", admin_site.urls),
     path("api/v1/", api.urls),
