@@ -21,6 +21,7 @@ from valuechain.scm.catalog.api import router as catalog_router
 from valuechain.scm.fulfillment.api import router as fulfillment_router
 from valuechain.scm.inventory.api import router as inventory_router
 from valuechain.scm.orders.api import router as orders_router
+from valuechain.scm.procurement.api import router as procurement_router
 
 api = build_api(
     [
@@ -45,5 +46,6 @@ api = build_api(
         ("/", fulfillment_router),
         ("/", carriers_router),
         ("/", barcodes_router),
+        ("/", procurement_router),
     ]
 )

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("valuechain.scm.fulfillment.urls")),
     path("", include("valuechain.scm.carriers.urls")),
     path("", include("valuechain.scm.barcodes.urls")),
+    path("", include("valuechain.scm.procurement.urls")),
     path("django-admin/", admin_site.urls),
     path("api/v1/", api.urls),
 ]

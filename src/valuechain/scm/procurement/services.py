@@ -464,7 +464,12 @@ def update_supplier_product(supplier_product_id: int, **changes: Any) -> Supplie
 
 def selection_settings() -> ProcurementSettings:
     """The tenant's selection weights; an unsaved default row when none was stored (no write)."""
-    return ProcurementSettings.objects.first() or ProcurementSettings()
+    row = ProcurementSettings.objects.first()
+    if row is None:
+        row = ProcurementSettings()
+        for field in WEIGHT_FIELDS:  # as the database would return them: two decimals
+            setattr(row, field, Decimal(getattr(row, field)).quantize(Decimal("0.01")))
+    return row
 
 
 def weights_of(row: ProcurementSettings) -> dict[str, Decimal]:
@@ -484,7 +489,8 @@ def update_selection_settings(**weights: Any) -> ProcurementSettings:
         except IntegrityError:  # a concurrent first save created it
             row = ProcurementSettings.objects.select_for_update().get()
     for field, value in weights.items():
-        setattr(row, field, clean_number(value, field, places=2, maximum=MAX_WEIGHT))
+        weight = clean_number(value, field, places=2, maximum=MAX_WEIGHT)
+        setattr(row, field, weight.quantize(Decimal("0.01")))
     if sum(weights_of(row).values(), Decimal(0)) <= 0:
         raise DomainError(
             "weights_all_zero",
