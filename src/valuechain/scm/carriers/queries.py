@@ -6,9 +6,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
 
 from valuechain.platform.money import minor_units
+from valuechain.platform.web.registry import SearchHit
 from valuechain.scm.carriers import domain
 from valuechain.scm.carriers.models import (
     Carrier,
@@ -31,7 +33,7 @@ def carriers(*, active: bool | None = None, search: str = "") -> QuerySet[Carrie
     if active is not None:
         rows = rows.filter(is_active=active)
     if search:
-        rows = rows.filter(name__icontains=search) | rows.filter(code__icontains=search.lower())
+        rows = rows.filter(Q(name__icontains=search) | Q(code__icontains=search.lower()))
     return rows
 
 
@@ -130,14 +132,18 @@ def choice_for_shipment(shipment_id: int) -> ShipmentCarrierChoice | None:
     )
 
 
-def shipment_destination(shipment_id: int) -> dict[str, Any] | None:
+def shipment_destination(shipment_id: int, *, lock: bool = False) -> dict[str, Any] | None:
     """Country, postal code, total declared weight and order of a fulfillment shipment.
 
     ``weight_kg`` is None when a package's weight is unknown (no unit weight, not weighed).
+    ``lock`` holds the shipment row (not its order) so two choices for it queue up.
     """
     from valuechain.scm.fulfillment.models import Package, Shipment
 
-    shipment = Shipment.objects.select_related("order").filter(pk=shipment_id).first()
+    rows = Shipment.objects.select_related("order")
+    if lock:
+        rows = rows.select_for_update(of=("self",))
+    shipment = rows.filter(pk=shipment_id).first()
     if shipment is None:
         return None
     packages = list(Package.objects.filter(shipment_id=shipment.pk))
@@ -151,3 +157,20 @@ def shipment_destination(shipment_id: int) -> dict[str, Any] | None:
         "weight_kg": total,
         "ship_date": shipment.shipped_at.date(),
     }
+
+
+def search_carriers(query: str, limit: int) -> list[SearchHit]:
+    """Global-search provider: carriers by name or code."""
+    text = query.strip()
+    if len(text) < 2:
+        return []
+    rows = Carrier.objects.filter(Q(name__icontains=text) | Q(code__icontains=text.lower()))
+    return [
+        SearchHit(
+            "carrier",
+            row.name,
+            f"{row.code}{'' if row.is_active else ' (inactive)'}",
+            reverse("carriers-detail", args=[row.pk]),
+        )
+        for row in rows.order_by("name", "pk")[:limit]
+    ]

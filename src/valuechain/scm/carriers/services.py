@@ -507,7 +507,7 @@ def choose_for_shipment(
     promised, cap = _rule(promised_date, cost_cap)
     clean_currency = _currency(currency or tenant_base_currency())
     with transaction.atomic():
-        facts = queries.shipment_destination(shipment_id)
+        facts = queries.shipment_destination(shipment_id, lock=True)
         if facts is None:
             raise DomainError(
                 "not_found", "No such shipment.", status=404, details={"id": shipment_id}
