@@ -6,11 +6,15 @@ import json
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from tests.conftest import make_member
+from tests.scm.procurement.conftest import supplied
 
 from valuechain.platform.tenancy.context import tenant_context
 from valuechain.scm.catalog import services as catalog
+from valuechain.scm.procurement import services
 from valuechain.scm.procurement.models import Supplier
 
 
@@ -308,3 +312,39 @@ def test_read_only_roles_cannot_write(tenant_a):
     body = error(post(client, "/suppliers", {"code": "X", "name": "Y"}), 403, "permission_denied")
     assert body["details"]["needed"] == "scm:write"
     assert not Supplier.unscoped.exists()
+
+
+def _queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_lists_cost_the_same_queries_whatever_their_length(setup, tenant_a, admin_a):
+    client, bolt = setup
+
+    def add(count: int, start: int) -> None:
+        with tenant_context(tenant_a, actor=admin_a.user):
+            for index in range(start, start + count):
+                supplier = services.create_supplier(code=f"S{index}", name=f"Supplier {index}")
+                supplied(supplier, bolt, [(0, 2), (10, 1)])
+
+    add(2, 0)
+    few = [
+        _queries(client, url)
+        for url in (
+            "/api/v1/suppliers",
+            "/api/v1/supplier-products",
+            f"/api/v1/variants/{bolt.pk}/supplier-ranking",
+        )
+    ]
+    add(8, 2)
+    many = [
+        _queries(client, url)
+        for url in (
+            "/api/v1/suppliers",
+            "/api/v1/supplier-products",
+            f"/api/v1/variants/{bolt.pk}/supplier-ranking",
+        )
+    ]
+    assert few == many

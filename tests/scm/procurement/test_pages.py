@@ -6,14 +6,16 @@ from __future__ import annotations
 import random
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from tests.conftest import make_member
 from tests.scm.procurement.conftest import D, supplied
 
 from valuechain.platform.tenancy.context import tenant_context
 from valuechain.scm.catalog import services as catalog
 from valuechain.scm.catalog.models import Product
-from valuechain.scm.procurement import services
+from valuechain.scm.procurement import queries, services
 from valuechain.scm.procurement.demo import seed_procurement
 from valuechain.scm.procurement.models import ProcurementSettings, Supplier, SupplierProduct
 
@@ -267,7 +269,41 @@ def test_demo_seeder(tenant_a, admin_a):
         assert summary.startswith("4 suppliers, ")
         assert SupplierProduct.objects.filter(supplier__code="PACIFIC").exists()
         variant_id = SupplierProduct.objects.order_by("pk").first().variant_id
-        from valuechain.scm.procurement import queries
-
         ranking = queries.supplier_ranking(variant_id, 10)
         assert ranking.rows[0].rank == 1 and all(row.rank for row in ranking.rows)
+
+
+def test_pages_cost_the_same_queries_whatever_their_length(client_a, tenant_a, admin_a, world):
+    bolt, nord, _lyon = world
+    urls = (
+        "/scm/suppliers/",
+        f"/scm/suppliers/{nord.pk}/",
+        "/scm/suppliers/ranking/?sku=BOLT&quantity=5",
+    )
+
+    def counts() -> list[int]:
+        result = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as captured:
+                assert client_a.get(url).status_code == 200
+            result.append(len(captured))
+        return result
+
+    few = counts()
+    with tenant_context(tenant_a, actor=admin_a.user):
+        for index in range(6):
+            item = catalog.create_product(name=f"Item {index}", sku=f"ITEM-{index}").variants.get()
+            supplied(nord, item, [(0, 1), (5, "0.9")])
+            supplier = services.create_supplier(code=f"S{index}", name=f"Supplier {index}")
+            supplied(supplier, bolt, [(0, 2)])
+    assert counts() == few
+
+
+def test_global_search_finds_suppliers(tenant_a, admin_a, world):
+    with tenant_context(tenant_a, actor=admin_a.user):
+        (hit,) = queries.search_suppliers("4012345", 5)
+    assert (hit.kind, hit.title, hit.url) == (
+        "supplier",
+        "NORD Nordwerk",
+        f"/scm/suppliers/{world[1].pk}/",
+    )
