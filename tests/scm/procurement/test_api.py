@@ -89,6 +89,8 @@ def test_supplier_crud(setup):
         "invalid_incoterm",
         "incoterm",
     )
+    unchanged = patch(client, f"/suppliers/{nord['id']}", {"is_active": None, "gln": None})
+    assert (unchanged.json()["is_active"], unchanged.json()["gln"]) == (True, "4012345000009")
     deactivated = post(client, f"/suppliers/{nord['id']}/deactivate", {})
     assert deactivated.status_code == 200 and deactivated.json()["is_active"] is False
     error(post(client, f"/suppliers/{nord['id']}/deactivate", {}), 409, "already_inactive")

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Status
+from ninja import Query, Schema, Status
 
 from valuechain.platform.api import ListParams, Page, area_router, paginate
 from valuechain.platform.money import Money
@@ -28,6 +28,13 @@ from valuechain.scm.procurement.schemas import (
 router = area_router("scm", tags=["procurement"])
 QUANTITY = Decimal("0.0001")  # as quantities are stored
 PRICE = Decimal("0.000001")  # as unit prices are stored
+
+
+def _given(data: Schema) -> dict[str, Any]:
+    """The fields a PATCH sent; null means "leave as it is" (never "switch off" or "clear")."""
+    return {
+        name: value for name, value in data.dict(exclude_unset=True).items() if value is not None
+    }
 
 
 # --- suppliers ------------------------------------------------------------------------------
@@ -67,7 +74,7 @@ def get_supplier(request: HttpRequest, supplier_id: int) -> Supplier:
 @router.patch("/suppliers/{supplier_id}", response=SupplierOut, summary="Change a supplier")
 def update_supplier(request: HttpRequest, supplier_id: int, data: SupplierPatch) -> Supplier:
     """Change code, terms, GLN, the active flag, or the account's name."""
-    services.update_supplier(supplier_id, **data.dict(exclude_unset=True))
+    services.update_supplier(supplier_id, **_given(data))
     return queries.supplier(supplier_id)
 
 
@@ -135,7 +142,7 @@ def update_supplier_product(
     request: HttpRequest, supplier_product_id: int, data: SupplierProductPatch
 ) -> SupplierProduct:
     """Change order rules, lead time or the active flag; ``price_breaks`` replaces the prices."""
-    services.update_supplier_product(supplier_product_id, **data.dict(exclude_unset=True))
+    services.update_supplier_product(supplier_product_id, **_given(data))
     return queries.supplier_product(supplier_product_id)
 
 
@@ -205,5 +212,4 @@ def update_selection_settings(
     request: HttpRequest, data: SelectionSettingsIn
 ) -> ProcurementSettings:
     """Change some weights; at least one must stay above zero."""
-    changes = {k: v for k, v in data.dict(exclude_unset=True).items() if v is not None}
-    return services.update_selection_settings(**changes)
+    return services.update_selection_settings(**_given(data))
