@@ -307,3 +307,13 @@ def test_global_search_finds_suppliers(tenant_a, admin_a, world):
         "NORD Nordwerk",
         f"/scm/suppliers/{world[1].pk}/",
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(D("9.820000"), "9.82"), (D("10.000000"), "10.00"), (D("0.012500"), "0.0125"), (None, "")],
+)
+def test_price_filter(value, shown):
+    from valuechain.scm.procurement.templatetags.procurement import price
+
+    assert price(value) == shown
