@@ -1,5 +1,7 @@
 """Pure carrier rules with exact values: zone matching, weight breaks and excess, fuel
-surcharge rounding, business days, and the choice by promised date or cost cap with ties."""
+surcharge rounding, business days, and the choice by promised date or cost cap with ties;
+properties: the choice meets the rule, nothing better does, the order of services does not
+matter, and a heavier parcel never costs less."""
 
 from __future__ import annotations
 
@@ -7,6 +9,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from valuechain.scm.carriers.domain import (
     ServiceRates,
@@ -258,3 +262,77 @@ def test_no_services_at_all():
     comparison = _choose([], cost_cap=D("10"))
     assert comparison.quotes == ()
     assert comparison.chosen is None
+
+
+# --- properties ------------------------------------------------------------------------------
+
+money = st.decimals(min_value=D("0"), max_value=D("500"), places=2)
+service_strategy = st.builds(
+    lambda sid, price, days, fuel: rates(
+        sid, f"c{sid % 3}", f"s{sid}", price=str(price), days=days, fuel=str(fuel)
+    ),
+    st.integers(min_value=1, max_value=50),
+    st.decimals(min_value=D("0.1"), max_value=D("5"), places=2),
+    st.integers(min_value=0, max_value=8),
+    st.decimals(min_value=D("0"), max_value=D("30"), places=1),
+)
+
+
+@given(
+    services=st.lists(service_strategy, max_size=6, unique_by=lambda r: r.service_id),
+    weight=st.decimals(min_value=D("0.001"), max_value=D("12"), places=3),
+    ship=st.dates(min_value=dt.date(2026, 1, 1), max_value=dt.date(2026, 12, 31)),
+    cap=money,
+    days_ahead=st.integers(min_value=0, max_value=15),
+)
+def test_the_choice_meets_the_rule_and_nothing_better_does(services, weight, ship, cap, days_ahead):
+    promised = ship + dt.timedelta(days=days_ahead)
+    for rule in ({"cost_cap": cap}, {"promised_date": promised}):
+        comparison = select_service(
+            services, country="DE", postal_code="", weight_kg=weight, ship_date=ship, **rule
+        )
+        assert len(comparison.quotes) == len(services)
+        meeting = [q for q in comparison.quotes if q.meets]
+        if not meeting:
+            assert comparison.chosen is None
+            continue
+        chosen = comparison.chosen
+        assert chosen in meeting
+        for other in meeting:
+            if "cost_cap" in rule:
+                assert other.total <= cap
+                assert (chosen.estimated_delivery, chosen.total) <= (
+                    other.estimated_delivery,
+                    other.total,
+                )
+            else:
+                assert other.estimated_delivery <= promised
+                assert (chosen.total, chosen.estimated_delivery) <= (
+                    other.total,
+                    other.estimated_delivery,
+                )
+        # Deterministic: the order of the services does not change the choice.
+        again = select_service(
+            list(reversed(services)),
+            country="DE",
+            postal_code="",
+            weight_kg=weight,
+            ship_date=ship,
+            **rule,
+        )
+        assert again.chosen == chosen
+
+
+@given(
+    weights=st.lists(
+        st.decimals(min_value=D("0.001"), max_value=D("30"), places=3), min_size=2, max_size=2
+    ),
+    excess=st.none() | st.decimals(min_value=D("0"), max_value=D("5"), places=2),
+)
+def test_a_heavier_parcel_never_costs_less(weights, excess):
+    light, heavy = sorted(weights)
+    light_rate = base_rate(BREAKS, light, excess)
+    heavy_rate = base_rate(BREAKS, heavy, excess)
+    if heavy_rate is not None:
+        assert light_rate is not None
+        assert light_rate <= heavy_rate

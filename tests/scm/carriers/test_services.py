@@ -236,6 +236,31 @@ def test_quote_refusals(rates):
         cost_cap="9",
     )
     refused("invalid_currency", _quote, cost_cap="9", currency="XYZ")
+    refused("invalid_ship_date", _quote_on, "9999-12-31", cost_cap="9")
+    refused("invalid_promised_date", _quote, promised_date="9999-12-30")
+    refused("invalid_weight_kg", services.quote, country="DE", weight_kg="100000", cost_cap="9")
+
+
+def _quote_on(ship_date, **rule):
+    return services.quote(country="DE", weight_kg="1", ship_date=ship_date, **rule)
+
+
+def test_values_beyond_their_columns_are_refused(rates):
+    zone = rates.parcel_de
+    refused("invalid_max_weight_kg", services.set_break, zone.pk, max_weight_kg="100000", price=1)
+    refused("invalid_price", services.set_break, zone.pk, max_weight_kg="1", price="1000001")
+    refused(
+        "invalid_fuel_surcharge_percent",
+        services.update_rate_card,
+        rates.parcel_card.pk,
+        fuel_surcharge_percent="1000.01",
+    )
+    refused(
+        "invalid_excess_price_per_kg",
+        services.update_rate_card,
+        rates.parcel_card.pk,
+        excess_price_per_kg="1E+400",
+    )
 
 
 # --- the shipment's choice -------------------------------------------------------------------

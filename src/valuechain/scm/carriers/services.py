@@ -32,7 +32,12 @@ from valuechain.scm.carriers.models import (
 )
 
 T = TypeVar("T", bound=Model)
-MAX_AMOUNT = Decimal("99999999")
+# Bounds that keep every stored value inside its column (12 digits, 4 decimals for money;
+# 9 digits, 3 decimals for kilograms; 6 digits, 2 decimals for the percentage).
+MAX_AMOUNT = Decimal("1000000")
+MAX_WEIGHT_KG = Decimal("99999")
+MAX_PERCENT = Decimal("1000")
+MAX_DATE = dt.date(9000, 12, 31)  # far dates would overflow when transit days are added
 
 
 def _locked(model: type[T], pk: Any, label: str) -> T:
@@ -60,7 +65,12 @@ def _code(value: Any) -> str:
 
 
 def _decimal(
-    value: Any, field: str, *, minimum: Decimal = Decimal("0"), positive: bool = False
+    value: Any,
+    field: str,
+    *,
+    minimum: Decimal = Decimal("0"),
+    maximum: Decimal = MAX_AMOUNT,
+    positive: bool = False,
 ) -> Decimal:
     """A finite Decimal from a Decimal, int or numeric string (floats refused), in range."""
     if isinstance(value, bool) or value is None or isinstance(value, float):
@@ -71,7 +81,7 @@ def _decimal(
         raise DomainError(
             f"invalid_{field}", f"{value!r} is not a number ({field}).", field=field
         ) from None
-    if not number.is_finite() or abs(number) > MAX_AMOUNT:
+    if not number.is_finite() or abs(number) > maximum:
         raise DomainError(f"invalid_{field}", f"{value!r} is out of range.", field=field)
     if (positive and number <= 0) or number < minimum:
         bound = "above zero" if positive else f"at least {minimum}"
@@ -132,15 +142,19 @@ def _date(value: Any, field: str) -> dt.date | None:
     if value in (None, ""):
         return None
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise DomainError(
-            f"invalid_{field}", f"{value!r} is not a date (YYYY-MM-DD).", field=field
-        ) from None
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    else:
+        try:
+            day = dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise DomainError(
+                f"invalid_{field}", f"{value!r} is not a date (YYYY-MM-DD).", field=field
+            ) from None
+    if day > MAX_DATE:
+        raise DomainError(f"invalid_{field}", f"{day} is too far ahead.", field=field)
+    return day
 
 
 def _tracking_template(value: Any) -> str:
@@ -286,7 +300,7 @@ def create_rate_card(
     every started kilogram above the last break costs that much more.
     """
     clean_currency = _currency(currency)
-    percent = _decimal(fuel_surcharge_percent, "fuel_surcharge_percent")
+    percent = _decimal(fuel_surcharge_percent, "fuel_surcharge_percent", maximum=MAX_PERCENT)
     excess = _optional_decimal(excess_price_per_kg, "excess_price_per_kg")
     with transaction.atomic():
         service = CarrierService.objects.filter(pk=service_id).first()
@@ -318,7 +332,7 @@ def update_rate_card(rate_card_id: int, **changes: Any) -> RateCard:
             card.currency = _currency(changes["currency"])
         if "fuel_surcharge_percent" in changes:
             card.fuel_surcharge_percent = _decimal(
-                changes["fuel_surcharge_percent"], "fuel_surcharge_percent"
+                changes["fuel_surcharge_percent"], "fuel_surcharge_percent", maximum=MAX_PERCENT
             )
         if "excess_price_per_kg" in changes:
             card.excess_price_per_kg = _optional_decimal(
@@ -383,7 +397,7 @@ def delete_zone(zone_id: int) -> None:
 
 def set_break(zone_id: int, *, max_weight_kg: Any, price: Any) -> RateBreak:
     """Set the price up to a weight in a zone (a break at that weight changes its price)."""
-    weight = _decimal(max_weight_kg, "max_weight_kg", positive=True)
+    weight = _decimal(max_weight_kg, "max_weight_kg", positive=True, maximum=MAX_WEIGHT_KG)
     amount = _decimal(price, "price")
     if weight != weight.quantize(Decimal("0.001")):
         raise DomainError(
@@ -471,7 +485,7 @@ def quote(
     """
     clean_country = _country(country)
     postal = clean_text(postal_code, "postal_code", 20)
-    weight = _decimal(weight_kg, "weight_kg", positive=True)
+    weight = _decimal(weight_kg, "weight_kg", positive=True, maximum=MAX_WEIGHT_KG)
     day = _date(ship_date, "ship_date") or timezone.localdate()
     promised, cap = _rule(promised_date, cost_cap)
     clean_currency = _currency(currency or tenant_base_currency())
@@ -543,6 +557,12 @@ def choose_for_shipment(
                 field="promised_date" if promised is not None else "cost_cap",
             )
         assert chosen.total is not None and chosen.base_rate is not None
+        if chosen.total > MAX_AMOUNT or facts["weight_kg"] > MAX_WEIGHT_KG:
+            raise DomainError(
+                "quote_out_of_range",
+                f"A quote of {chosen.total} {chosen.currency} cannot be recorded.",
+                field="shipment_id",
+            )
         assert chosen.surcharge is not None and chosen.estimated_delivery is not None
         assert chosen.transit_days is not None
         values = {
