@@ -206,7 +206,14 @@ def test_me_answers_for_any_member_by_session(rep_client, rep_a):
     assert body["role"] == "sales_rep"
     assert body["tenant"]["slug"] == "alpha"
     assert body["member_id"] == rep_a.pk
-    assert body["permissions"] == ["crm:read", "crm:write", "intelligence:read", "scm:read"]
+    assert body["permissions"] == [
+        "crm:read",
+        "crm:write",
+        "intelligence:read",
+        "orders:read",
+        "orders:write",
+        "scm:read",
+    ]
     assert body["token"] is None
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity import services
+from valuechain.platform.identity.domain import expand, role_permissions
 from valuechain.platform.identity.models import ApiToken, hash_token
 from valuechain.platform.tenancy.context import current, system_context, tenant_context
 
@@ -97,7 +98,27 @@ def test_member_of_another_tenant_gets_no_token_here(admin_b, in_tenant_a):
 
 def test_permissions_are_the_role_narrowed_to_the_scopes(rep_a, issue_token):
     token, _ = issue_token(rep_a, ["crm:read", "scm:read"])
-    assert token.permissions() == frozenset({"crm:read", "scm:read"})
+    # scm includes its narrower orders area
+    assert token.permissions() == frozenset({"crm:read", "scm:read", "orders:read"})
+
+
+def test_scm_grants_orders_too_and_orders_is_granted_on_its_own():
+    assert expand(["scm:write"]) == {"scm:read", "scm:write", "orders:read", "orders:write"}
+    assert expand(["orders:write"]) == {"orders:read", "orders:write"}
+    rep = role_permissions("sales_rep")
+    assert {"orders:write", "scm:read"} <= rep and "scm:write" not in rep
+    assert "orders:write" in role_permissions("warehouse")  # through scm:write
+    assert "orders:write" not in role_permissions("service_agent")
+    assert "orders:read" in role_permissions("service_agent")
+    assert not any(p.startswith("orders:") for p in role_permissions("marketer"))
+
+
+def test_a_sales_rep_token_may_write_orders_but_not_scm(rep_a, issue_token):
+    token, _ = issue_token(rep_a, ["orders:write"])
+    assert token.permissions() == frozenset({"orders:read", "orders:write"})
+    with pytest.raises(DomainError) as caught:
+        issue_token(rep_a, ["scm:write"])
+    assert caught.value.details["not_granted"] == ["scm:write"]
 
 
 def test_authenticate_returns_token_with_member_and_tenant_loaded(admin_a, issue_token):

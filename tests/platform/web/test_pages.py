@@ -8,6 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from valuechain.platform.identity.domain import ALL_SCOPES, expand
 from valuechain.platform.tenancy import services as tenancy
 from valuechain.platform.web.navigation import AREAS, build_navigation
 from valuechain.platform.web.registry import MenuItem, menu_items, register_menu_item
@@ -65,7 +66,7 @@ def test_empty_area_says_no_modules_are_installed(client_a):
 
 
 def test_every_registered_menu_entry_resolves():
-    everything = frozenset(f"{area.key}:{level}" for area in AREAS for level in ("read", "write"))
+    everything = expand(ALL_SCOPES)
     shown = {(area.key, link.label) for area in build_navigation(everything) for link in area.links}
     registered = {(area.key, item.label) for area in AREAS for item in menu_items(area.key)}
     assert shown == registered

@@ -172,7 +172,7 @@ def test_from_opportunity_with_an_unknown_sku(api, shop):
     )
 
 
-def test_sales_rep_may_read_but_not_write(shop, tenant_a):
+def test_sales_rep_writes_orders_but_not_the_rest_of_scm(shop, tenant_a):
     from django.test import Client
     from tests.conftest import make_member
     from tests.scm.orders.conftest import Api
@@ -180,6 +180,28 @@ def test_sales_rep_may_read_but_not_write(shop, tenant_a):
     rep = make_member(tenant_a, "rep@alpha.test", "sales_rep")
     client = Client()
     client.force_login(rep.user)
+    api = Api(client)
+    assert api.get("/sales-orders").status_code == 200
+    created = api.post(
+        "/sales-orders",
+        {"channel": "phone", "person_id": shop.ada.pk, "lines": [{"sku": "W-1", "quantity": 1}]},
+    )
+    assert created.status_code == 201, created.content
+    from valuechain.scm.orders.models import SalesOrder
+
+    order = SalesOrder.objects.get(pk=created.json()["id"])
+    assert (order.created_by_id, order.channel, order.state) == (rep.user.pk, "phone", "draft")
+    api.error(api.post("/warehouses", {"code": "X", "name": "X"}), 403, "permission_denied")
+
+
+def test_service_agent_reads_orders_but_cannot_place_them(shop, tenant_a):
+    from django.test import Client
+    from tests.conftest import make_member
+    from tests.scm.orders.conftest import Api
+
+    agent = make_member(tenant_a, "agent@alpha.test", "service_agent")
+    client = Client()
+    client.force_login(agent.user)
     api = Api(client)
     assert api.get("/sales-orders").status_code == 200
     api.error(

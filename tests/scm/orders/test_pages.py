@@ -71,14 +71,76 @@ def test_add_line_confirm_and_cancel_in_the_ui(client_a, shop):
     assert order.state == "cancelled"
 
 
-def test_sales_rep_reads_without_buttons(shop, tenant_a):
+def test_service_agent_reads_without_buttons(shop, tenant_a):
     from django.test import Client
     from tests.conftest import make_member
 
     order = _draft(shop)
-    rep = make_member(tenant_a, "rep@alpha.test", "sales_rep")
+    agent = make_member(tenant_a, "agent@alpha.test", "service_agent")
     client = Client()
-    client.force_login(rep.user)
+    client.force_login(agent.user)
     page = client.get(f"/scm/orders/{order.pk}/")
     assert page.status_code == 200 and b"Confirm</button>" not in page.content
     assert client.post(f"/scm/orders/{order.pk}/confirm/").status_code == 403
+
+
+def _won_deal(shop, name="Acme fit-out"):
+    from valuechain.crm.sales import services as sales
+
+    deal = sales.create_opportunity(
+        {
+            "name": name,
+            "account_id": shop.acme.pk,
+            "currency": "EUR",
+            "lines": [
+                {"product_name": "Widget", "sku": "W-1", "quantity": "5", "unit_price": "7.00"}
+            ],
+        }
+    )
+    return deal, sales
+
+
+def test_a_sales_rep_creates_the_order_of_a_won_deal_from_its_page(shop, tenant_a):
+    from django.test import Client
+    from tests.conftest import make_member
+
+    deal, sales = _won_deal(shop)
+    rep = make_member(tenant_a, "rep@alpha.test", "sales_rep")
+    client = Client()
+    client.force_login(rep.user)
+    page = f"/crm/opportunities/{deal.pk}/"
+    action = f"/scm/orders/from-opportunity/{deal.pk}/"
+    assert action.encode() not in client.get(page).content  # open deals have no button
+    refused = client.post(action, follow=True)
+    assert refused.redirect_chain == [(page, 302)]
+    assert b"only won opportunities become orders" in refused.content
+
+    sales.mark_won(deal.pk)
+    assert b"Create order</button>" in client.get(page).content
+    created = client.post(action, follow=True)
+    order = SalesOrder.objects.get(opportunity_id=deal.pk)
+    assert created.redirect_chain == [(f"/scm/orders/{order.pk}/", 302)]
+    assert f"Draft order {order.number} created from the deal".encode() in created.content
+    assert (order.state, order.account_id, order.created_by_id) == (
+        "draft",
+        shop.acme.pk,
+        rep.user.pk,
+    )
+    again = client.post(action, follow=True)  # a second click lands on the same order
+    assert again.redirect_chain == [(f"/scm/orders/{order.pk}/", 302)]
+    assert f"This deal already has order {order.number}.".encode() in again.content
+    assert SalesOrder.objects.filter(opportunity_id=deal.pk).count() == 1
+
+
+def test_a_marketer_may_not_create_orders_from_deals(shop, tenant_a):
+    from django.test import Client
+    from tests.conftest import make_member
+
+    deal, sales = _won_deal(shop)
+    sales.mark_won(deal.pk)
+    marketer = make_member(tenant_a, "marketer@alpha.test", "marketer")
+    client = Client()
+    client.force_login(marketer.user)
+    assert b"Create order</button>" not in client.get(f"/crm/opportunities/{deal.pk}/").content
+    assert client.post(f"/scm/orders/from-opportunity/{deal.pk}/").status_code == 403
+    assert not SalesOrder.objects.filter(opportunity_id=deal.pk).exists()

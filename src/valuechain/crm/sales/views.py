@@ -154,6 +154,8 @@ def _detail(
         or MoveForm(pipeline=opportunity.pipeline, initial={"stage_id": opportunity.stage_id}),
         "line_form": line_form or LineForm(),
         "can_write": can_write(request),
+        "can_order": opportunity.status == "won"
+        and allows(getattr(request, "permissions", frozenset()), "orders", "write"),
     }
     return render(request, "sales/opportunity_detail.html", context, status=status)
 

@@ -8,8 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-AREAS = ("crm", "scm", "intelligence", "admin")
+AREAS = ("crm", "scm", "orders", "intelligence", "admin")
 LEVELS = ("read", "write")
+
+# A grant on an area grants these narrower areas at the same level too. Sales orders are part
+# of SCM, but a sales rep writes orders (from a won deal, by phone) without writing stock,
+# prices or the rest of SCM — so "orders" can also be granted on its own.
+IMPLIED_AREAS: dict[str, tuple[str, ...]] = {"scm": ("orders",)}
 
 ROLES: dict[str, str] = {
     "admin": "Administrator",
@@ -27,8 +32,8 @@ ROLE_CHOICES = list(ROLES.items())
 _R, _W = "read", "write"
 ROLE_GRANTS: dict[str, dict[str, str]] = {
     "admin": {"crm": _W, "scm": _W, "intelligence": _W, "admin": _W},
-    "sales_rep": {"crm": _W, "scm": _R, "intelligence": _R},
-    "sales_manager": {"crm": _W, "scm": _R, "intelligence": _R},
+    "sales_rep": {"crm": _W, "scm": _R, "orders": _W, "intelligence": _R},
+    "sales_manager": {"crm": _W, "scm": _R, "orders": _W, "intelligence": _R},
     "marketer": {"crm": _W, "intelligence": _R},
     "service_agent": {"crm": _W, "scm": _R},
     "planner": {"scm": _W, "intelligence": _W, "crm": _R},
@@ -53,13 +58,14 @@ def parse_scope(scope: str) -> tuple[str, str]:
 
 
 def expand(grants: Iterable[str]) -> frozenset[str]:
-    """Return the full permission set: write implies read."""
+    """Return the full permission set: write implies read, an area its narrower areas."""
     result: set[str] = set()
     for scope in grants:
         area, level = parse_scope(scope)
-        result.add(f"{area}:read")
-        if level == "write":
-            result.add(f"{area}:write")
+        for granted in (area, *IMPLIED_AREAS.get(area, ())):
+            result.add(f"{granted}:read")
+            if level == "write":
+                result.add(f"{granted}:write")
     return frozenset(result)
 
 

@@ -1,4 +1,4 @@
-"""API routes of orders (scm area): sales orders and the POS sale."""
+"""API routes of orders (orders area, implied by scm): sales orders and the POS sale."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from valuechain.scm.orders.schemas import (
     PosSaleOut,
 )
 
-router = area_router("scm", tags=["orders"])
+router = area_router("orders", tags=["orders"])
 
 
 @router.get("/sales-orders", response=Page[OrderSummaryOut], summary="List sales orders")

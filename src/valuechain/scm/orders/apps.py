@@ -25,22 +25,24 @@ class OrdersConfig(AppConfig):
         from valuechain.scm.orders import queries
         from valuechain.scm.orders.demo import seed_orders
 
-        register_menu_item(MenuItem("scm", "Sales orders", "orders-list", "scm:read", order=30))
-        register_search("sales order", "scm:read", queries.search_orders)
+        register_menu_item(MenuItem("scm", "Sales orders", "orders-list", "orders:read", order=30))
+        register_search("sales order", "orders:read", queries.search_orders)
         register_panel(
             Panel(
                 key="last_orders",
                 title="Last orders",
                 template="orders/_panel_last_orders.html",
                 load=queries.panel_last_orders,
-                permission="scm:read",
+                permission="orders:read",
                 order=20,
             )
         )
         register_key_figures(
-            KeyFigures(key="orders", provide=queries.key_figures, permission="scm:read", order=20)
+            KeyFigures(
+                key="orders", provide=queries.key_figures, permission="orders:read", order=20
+            )
         )
         register_timeline_source(
-            TimelineSource("sales_order", queries.timeline_entries, permission="scm:read")
+            TimelineSource("sales_order", queries.timeline_entries, permission="orders:read")
         )
         register_demo_seeder("orders", seed_orders, order=50)

@@ -76,6 +76,16 @@ def order(order_id: int) -> SalesOrder:
     return orders().get(pk=order_id)
 
 
+def open_order_of_opportunity(opportunity_id: int) -> SalesOrder | None:
+    """The order made from an opportunity that is not cancelled, if any."""
+    return (
+        SalesOrder.objects.filter(opportunity_id=opportunity_id)
+        .exclude(state="cancelled")
+        .order_by("pk")
+        .first()
+    )
+
+
 def lines(sales_order: SalesOrder) -> list[SalesOrderLine]:
     """An order's lines in order, with their variants, and the live state of MTO supply."""
     rows = list(

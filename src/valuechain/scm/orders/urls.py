@@ -17,4 +17,9 @@ urlpatterns = [
     path("scm/orders/<int:order_id>/confirm/", views.order_confirm, name="orders-confirm"),
     path("scm/orders/<int:order_id>/cancel/", views.order_cancel, name="orders-cancel"),
     path("scm/orders/<int:order_id>/close/", views.order_close, name="orders-close"),
+    path(
+        "scm/orders/from-opportunity/<int:opportunity_id>/",
+        views.order_from_opportunity,
+        name="orders-from-opportunity",
+    ),
 ]

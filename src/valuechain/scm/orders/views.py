@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.decorators import requires
 from valuechain.platform.identity.domain import allows
-from valuechain.scm.orders import domain, queries, services
+from valuechain.scm.orders import conversion, domain, queries, services
 from valuechain.scm.orders.forms import (
     SORT_CHOICES,
     CancelForm,
@@ -31,7 +31,7 @@ PER_PAGE = 50
 
 def can_write(request: HttpRequest) -> bool:
     """Whether the member may change orders."""
-    return allows(getattr(request, "permissions", frozenset()), "scm", "write")
+    return allows(getattr(request, "permissions", frozenset()), "orders", "write")
 
 
 def _order_or_404(order_id: int) -> SalesOrder:
@@ -49,7 +49,7 @@ def _save(form: ServiceForm, call: Callable[[], Any]) -> Any:
         return None
 
 
-@requires("scm", "read")
+@requires("orders", "read")
 def order_list(request: HttpRequest) -> HttpResponse:
     """/scm/orders/: orders with filters (state, channel, search), sorting and pages."""
     form = OrderFilterForm(request.GET or None)
@@ -65,7 +65,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
     return render(request, template or "orders/order_list.html", context)
 
 
-@requires("scm", "write")
+@requires("orders", "write")
 def order_create(request: HttpRequest) -> HttpResponse:
     """/scm/orders/new/: a new draft (?account=… or ?person=… preselects the customer)."""
     initial = {"account_id": request.GET.get("account"), "person_id": request.GET.get("person")}
@@ -96,14 +96,14 @@ def _detail(request: HttpRequest, order: SalesOrder, **extra: Any) -> HttpRespon
     return render(request, "orders/order_detail.html", context, status=extra.get("status", 200))
 
 
-@requires("scm", "read")
+@requires("orders", "read")
 def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
     """/scm/orders/<id>/: the order, its lines, supply status, actions and history."""
     return _detail(request, _order_or_404(order_id))
 
 
 @require_POST
-@requires("scm", "write")
+@requires("orders", "write")
 def line_add(request: HttpRequest, order_id: int) -> HttpResponse:
     """Add a line to a draft; errors appear next to the fields."""
     order = _order_or_404(order_id)
@@ -120,7 +120,7 @@ def line_add(request: HttpRequest, order_id: int) -> HttpResponse:
 
 
 @require_POST
-@requires("scm", "write")
+@requires("orders", "write")
 def line_remove(request: HttpRequest, order_id: int, line_id: int) -> HttpResponse:
     """Remove a line from a draft."""
     order = _order_or_404(order_id)
@@ -142,7 +142,7 @@ def _action(request: HttpRequest, order_id: int, call: Callable[[int], Any], don
 
 
 @require_POST
-@requires("scm", "write")
+@requires("orders", "write")
 def order_confirm(request: HttpRequest, order_id: int) -> HttpResponse:
     """Confirm a draft: reserves stock; a shortage shows the available quantity."""
     response: HttpResponse = _action(request, order_id, services.confirm_order, "confirmed")
@@ -150,7 +150,7 @@ def order_confirm(request: HttpRequest, order_id: int) -> HttpResponse:
 
 
 @require_POST
-@requires("scm", "write")
+@requires("orders", "write")
 def order_cancel(request: HttpRequest, order_id: int) -> HttpResponse:
     """Cancel an order (releases its reservations)."""
     form = CancelForm(request.POST)
@@ -162,8 +162,29 @@ def order_cancel(request: HttpRequest, order_id: int) -> HttpResponse:
 
 
 @require_POST
-@requires("scm", "write")
+@requires("orders", "write")
 def order_close(request: HttpRequest, order_id: int) -> HttpResponse:
     """Close a shipped order."""
     response: HttpResponse = _action(request, order_id, services.close_order, "closed")
     return response
+
+
+@require_POST
+@requires("orders", "write")
+def order_from_opportunity(request: HttpRequest, opportunity_id: int) -> HttpResponse:
+    """POST /scm/orders/from-opportunity/<id>/: the won deal's draft order (or its open one)."""
+    try:
+        created = conversion.order_from_opportunity(opportunity_id, {})
+    except DomainError as error:
+        if error.status == 404:
+            raise Http404(error.message) from error
+        existing = queries.open_order_of_opportunity(opportunity_id)
+        if error.code == "opportunity_already_ordered" and existing is not None:
+            messages.info(request, f"This deal already has order {existing.number}.")
+            return redirect("orders-detail", existing.pk)
+        messages.error(request, error.message)
+        return redirect("sales-opportunity-detail", opportunity_id)
+    messages.success(
+        request, f"Draft order {created.number} created from the deal; check it and confirm."
+    )
+    return redirect("orders-detail", created.pk)
