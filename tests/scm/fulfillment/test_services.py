@@ -13,7 +13,7 @@ from valuechain.scm.fulfillment import services
 from valuechain.scm.fulfillment.models import Package, PackageLine, PickList, PickListLine, Shipment
 from valuechain.scm.inventory import queries as inventory_queries
 from valuechain.scm.inventory import services as inventory
-from valuechain.scm.inventory.models import StockMove
+from valuechain.scm.inventory.models import StockBalance, StockMove
 from valuechain.scm.orders import queries as orders_queries
 from valuechain.scm.orders import services as orders
 from valuechain.scm.orders.models import SalesOrder, SalesOrderEvent
@@ -303,6 +303,35 @@ def test_several_lots_need_the_lot_scanned(world):
         pick_list.pk, location_code="WH1/STOCK/A-01", code=f"]C101{'0' + TEA_GTIN}10L2", quantity=2
     )
     assert [li.lot.number for li in picked] == ["L2"]
+
+
+def test_shipping_takes_the_stock_from_the_lot_that_was_picked_and_packed(world):
+    inventory.receive(
+        variant=world.tea,
+        warehouse=world.warehouse,
+        quantity=D("5"),
+        location=world.shelf_a,
+        lot_number="L2",
+    )
+    order = world.order((world.tea, "12"))  # 10 of L1 (reserved first), 2 of L2
+    pick_list = services.create_pick_list(warehouse_id=world.warehouse.pk)
+    by_lot = {line.lot.number: line for line in _lines(pick_list)}
+    services.confirm_pick(pick_list.pk, by_lot["L2"].pk, "2")
+    package = services.create_package(order_id=order.pk, warehouse_id=world.warehouse.pk)
+    services.pack_items(package.pk, [(by_lot["L2"].pk, "2")])
+    services.close_package(package.pk)
+    services.ship_packages([package.pk], carrier_name="UPS")
+    shipped = StockMove.objects.filter(kind="shipment", variant=world.tea)
+    # Oldest-first would have shipped 2 of L1, which is still on the shelf.
+    assert [(m.lot.number, m.quantity) for m in shipped] == [("L2", D("2"))]
+    lots = {
+        balance.lot.number: (balance.on_hand, balance.reserved)
+        for balance in StockBalance.objects.filter(
+            variant=world.tea, location=world.shelf_a
+        ).select_related("lot")
+    }
+    assert lots == {"L1": (D("10"), D("10")), "L2": (D("3"), D("0"))}
+    assert inventory_queries.ledger_mismatches() == []
 
 
 def test_cancel_pick_list_refused_once_packed(world):

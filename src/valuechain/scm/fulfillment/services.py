@@ -757,8 +757,14 @@ def ship_packages(
         {line_id: f"{order.number} line {line_id}" for line_id in wanted},
     )
     number = next_number("ship", prefix="SHIP-")
+    picked: dict[int, list[int]] = {}  # order line -> the reservations its stock was picked from
+    for line in pick_lines:
+        if line.reservation_id is not None:
+            picked.setdefault(line.order_line_id, []).append(line.reservation_id)
     for line_id, qty in wanted.items():
-        inventory_services.ship(SOURCE_TYPE, line_id, qty, reference=number)
+        inventory_services.ship(
+            SOURCE_TYPE, line_id, qty, reference=number, prefer=picked.get(line_id, [])
+        )
     orders_services.register_shipment(order.pk, wanted, reference=number)
     shipment = Shipment.objects.create(
         number=number,

@@ -785,16 +785,27 @@ def release(source_type: str, source_ids: Sequence[int]) -> Decimal:
 
 @transaction.atomic
 def ship(
-    source_type: str, source_id: int, quantity: Decimal, *, reference: str = ""
+    source_type: str,
+    source_id: int,
+    quantity: Decimal,
+    *,
+    reference: str = "",
+    prefer: Sequence[int] = (),
 ) -> list[StockMove]:
     """Ship reserved stock of a source to the customer, consuming its reservations.
 
-    Takes the source's reservations oldest first. Refused with ``not_reserved`` (409) when
-    the source holds less than the quantity, and with ``lot_expired`` (409) under FEFO when
-    a reserved lot has expired since (release and reserve again to pick a fresh lot).
+    Takes the reservations named in ``prefer`` first, in that order (the ones picked, so the
+    stock leaves the bin and lot it was taken from), then the rest oldest first. Refused with
+    ``not_reserved`` (409) when the source holds less than the quantity, and with
+    ``lot_expired`` (409) under FEFO when a reserved lot has expired since (release and
+    reserve again to pick a fresh lot).
     """
     amount = clean_quantity(quantity)
-    reservations = _locked_reservations(source_type, [source_id])
+    rank = {int(pk): index for index, pk in enumerate(prefer)}
+    reservations = sorted(
+        _locked_reservations(source_type, [source_id]),
+        key=lambda r: (rank.get(r.pk, len(rank)), r.pk),
+    )
     held = sum((r.open_quantity for r in reservations), domain.ZERO)
     if held < amount:
         raise DomainError(
