@@ -187,6 +187,10 @@ def test_choose_for_shipment(client_a, tenant_a, admin_a):
         "10.0000",
     )
     assert client_a.get(f"/api/v1/shipments/{shipment.pk}").json()["carrier_name"] == "DHL Parcel"
+    assert again["tracking_url"] == ""  # no tracking number yet
+    patch(client_a, f"/shipments/{shipment.pk}", {"tracking_number": "JJD0001"})
+    tracked = client_a.get(f"/api/v1{path}").json()
+    assert tracked["tracking_url"] == "https://dhl.example/t/JJD0001"
     error(post(client_a, "/shipments/999999/carrier-choice", {"cost_cap": "10"}), 404, "not_found")
 
 

@@ -151,6 +151,24 @@ def test_choose_a_shipments_carrier_from_its_page(client_a, tenant_a, admin_a):
     assert "Chosen so far: DHL Parcel, 8.80 EUR" in client_a.get(url).content.decode()
 
 
+def test_forms_only_touch_the_records_of_the_page(client_a, tenant_a, admin_a):
+    with tenant_context(tenant_a, actor=admin_a.user):
+        rates = build_rates()
+    other_zone = rates.parcel_de  # on the parcel card, not the express card
+    editor = f"/scm/carriers/rate-cards/{rates.express_card.pk}/"
+    assert (
+        client_a.post(editor, {"action": "remove_zone", "zone_id": other_zone.pk}).status_code
+        == 404
+    )
+    assert _in(tenant_a, lambda: RateZone.objects.filter(pk=other_zone.pk).exists())
+    gls_page = f"/scm/carriers/{rates.gls.pk}/"
+    stolen = client_a.post(
+        gls_page,
+        {"action": "rate_card", "service_id": rates.express.pk, "card-currency": "EUR"},
+    )
+    assert stolen.status_code == 404
+
+
 def test_sales_rep_sees_but_cannot_change(tenant_a, admin_a):
     with tenant_context(tenant_a, actor=admin_a.user):
         rates = build_rates()

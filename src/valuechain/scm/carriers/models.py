@@ -156,3 +156,8 @@ class ShipmentCarrierChoice(TenantOwned):
 
     def __str__(self) -> str:
         return f"shipment {self.shipment_id}: service {self.service_id}"
+
+    @property
+    def tracking_url(self) -> str:
+        """The carrier's tracking page for the shipment's tracking number ("" when none)."""
+        return self.service.carrier.tracking_url(self.shipment.tracking_number)

@@ -126,7 +126,7 @@ def active_service_rates(service_ids: list[int] | None = None) -> list[domain.Se
 def choice_for_shipment(shipment_id: int) -> ShipmentCarrierChoice | None:
     """The carrier choice recorded for a shipment, with its service and carrier."""
     return (
-        ShipmentCarrierChoice.objects.select_related("service__carrier")
+        ShipmentCarrierChoice.objects.select_related("service__carrier", "shipment")
         .filter(shipment_id=shipment_id)
         .first()
     )

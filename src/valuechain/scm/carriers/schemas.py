@@ -243,6 +243,7 @@ class ShipmentChoiceOut(Schema):
     total: Decimal
     transit_days: int
     estimated_delivery: dt.date
+    tracking_url: str = Field(..., description="The carrier's page for the tracking number")
 
 
 class ShipmentChoiceResultOut(Schema):

@@ -73,6 +73,14 @@ def _card_or_404(rate_card_id: int) -> RateCard:
         raise Http404("No such rate card.") from exc
 
 
+def _owned(request: HttpRequest, zones: list[Any]) -> bool:
+    """Whether the zone or break the form names belongs to the rate card shown."""
+    if "zone_id" in request.POST:
+        return request.POST["zone_id"] in {str(z.pk) for z in zones}
+    breaks = {str(b.pk) for z in zones for b in z.breaks.all()}
+    return request.POST.get("break_id", "") in breaks
+
+
 def _posted(form: ServiceForm) -> dict[str, Any]:
     return {k: (v if v != "" else None) for k, v in form.cleaned_data.items()}
 
@@ -115,6 +123,9 @@ def carrier_detail(request: HttpRequest, carrier_id: int) -> HttpResponse:
     if post is not None:
         if not _can_write(request):
             return forbidden(request, WRITE_NEEDED, "scm:write")
+        own_services = {str(s.pk) for s in carrier.services.all()}
+        if "service_id" in request.POST and request.POST["service_id"] not in own_services:
+            raise Http404("No such service of this carrier.")
         done: Any = None
         if action == "edit" and edit_form.is_valid():
             done = _save(
@@ -196,6 +207,8 @@ def rate_card_detail(request: HttpRequest, rate_card_id: int) -> HttpResponse:
                     int(data["zone"]), max_weight_kg=data["max_weight_kg"], price=data["price"]
                 ),
             )
+        elif action in ("remove_zone", "remove_break") and not _owned(request, zones):
+            raise Http404("No such zone or break on this rate card.")
         elif action == "remove_zone":
             zone_id = int(request.POST.get("zone_id") or 0)
             done = _message(request, lambda: services.delete_zone(zone_id), "Zone removed.") or 1
