@@ -78,12 +78,8 @@ def rates(in_tenant_a: Any) -> Rates:
     return build_rates()
 
 
-def ship_to_berlin(weight_kg: str = "3.5", postal_code: str = "10115") -> Any:
-    """Ship two mugs to Berlin in one package weighed at ``weight_kg`` (a Monday)."""
-    import datetime as dt
-
-    from django.utils import timezone
-
+def pack_for_berlin(weight_kg: str = "3.5", postal_code: str = "10115") -> Any:
+    """Two mugs for Berlin picked and sealed in one package weighed at ``weight_kg``."""
     world = build_world()
     order = orders.create_order(
         {
@@ -103,7 +99,16 @@ def ship_to_berlin(weight_kg: str = "3.5", postal_code: str = "10115") -> Any:
         fulfillment.confirm_pick(pick_list.pk, line.pk, line.quantity)
     package = fulfillment.create_package(order_id=order.pk, warehouse_id=world.warehouse.pk)
     fulfillment.pack_items(package.pk, [(line.pk, line.quantity) for line in lines])
-    fulfillment.close_package(package.pk, weight_kg=weight_kg)
+    return fulfillment.close_package(package.pk, weight_kg=weight_kg)
+
+
+def ship_to_berlin(weight_kg: str = "3.5", postal_code: str = "10115") -> Any:
+    """Ship two mugs to Berlin in one package weighed at ``weight_kg`` (a Monday)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    package = pack_for_berlin(weight_kg, postal_code)
     monday = timezone.make_aware(dt.datetime(2026, 3, 2, 10, 0))
     return fulfillment.ship_packages([package.pk], carrier_name="tbd", shipped_at=monday)
 

@@ -10,7 +10,7 @@ from valuechain.platform.tenancy.context import tenant_context
 from valuechain.scm.carriers.models import Carrier, CarrierService, RateBreak, RateCard, RateZone
 from valuechain.scm.fulfillment.models import Shipment
 
-from .conftest import build_rates, ship_to_berlin
+from .conftest import build_rates, pack_for_berlin, ship_to_berlin
 
 
 def _in(tenant, call, *args, **kwargs):
@@ -149,6 +149,38 @@ def test_choose_a_shipments_carrier_from_its_page(client_a, tenant_a, admin_a):
     assert chosen["Location"] == f"/scm/fulfillment/shipments/{shipment.pk}/"
     assert _in(tenant_a, Shipment.objects.get, pk=shipment.pk).carrier_name == "DHL Parcel"
     assert "Chosen so far: DHL Parcel, 8.80 EUR" in client_a.get(url).content.decode()
+
+
+def test_compare_before_shipping_links_back_to_the_ship_form(client_a, tenant_a, admin_a):
+    with tenant_context(tenant_a, actor=admin_a.user):
+        build_rates()
+        package = pack_for_berlin()
+    ship_form = f"/scm/fulfillment/shipments/new/?order={package.order_id}"
+    assert (
+        f"/scm/carriers/compare/?order={package.order_id}"
+        in client_a.get(ship_form).content.decode()
+    )
+    page = client_a.get(f"/scm/carriers/compare/?order={package.order_id}").content.decode()
+    assert 'value="DE"' in page and 'value="10115"' in page and 'value="3.500"' in page
+    compared = client_a.get(
+        "/scm/carriers/compare/",
+        {
+            "order": package.order_id,
+            "country": "DE",
+            "postal_code": "10115",
+            "weight_kg": "3.5",
+            "ship_date": "2026-03-02",
+            "cost_cap": "10",
+        },
+    ).content.decode()
+    assert "Chosen: <strong>DHL Parcel</strong>" in compared
+    link = f"/scm/fulfillment/shipments/new/?order={package.order_id}&amp;carrier=DHL%20Parcel"
+    assert link in compared
+    prefilled = client_a.get(
+        f"/scm/fulfillment/shipments/new/?order={package.order_id}&carrier=DHL%20Parcel"
+    ).content.decode()
+    assert 'value="DHL Parcel"' in prefilled
+    assert client_a.get("/scm/carriers/compare/?order=999999").status_code == 404
 
 
 def test_forms_only_touch_the_records_of_the_page(client_a, tenant_a, admin_a):

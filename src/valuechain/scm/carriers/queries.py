@@ -174,3 +174,24 @@ def search_carriers(query: str, limit: int) -> list[SearchHit]:
         )
         for row in rows.order_by("name", "pk")[:limit]
     ]
+
+
+def order_parcel(order_id: int) -> dict[str, Any] | None:
+    """Ship-to and total declared weight of a sales order's packed, not yet shipped packages.
+
+    ``weight_kg`` is None when there is no packed package or one's weight is unknown.
+    """
+    from valuechain.scm.fulfillment.models import Package
+    from valuechain.scm.orders.models import SalesOrder
+
+    order = SalesOrder.objects.filter(pk=order_id).first()
+    if order is None:
+        return None
+    weights = [p.declared_weight_kg for p in Package.objects.filter(order=order, state="packed")]
+    known = [w for w in weights if w is not None]
+    return {
+        "order": order,
+        "country": order.ship_to_country,
+        "postal_code": order.ship_to_postal_code,
+        "weight_kg": sum(known, Decimal("0")) if known and len(known) == len(weights) else None,
+    }

@@ -255,10 +255,18 @@ def _shipment_initial(shipment_id: int | None) -> tuple[dict[str, Any], dict[str
 @requires("scm", "read")
 def compare(request: HttpRequest) -> HttpResponse:
     """/scm/carriers/compare/: every service's price and delivery date, the choice
-    highlighted; opened from a shipment (``?shipment=<id>``) it can record the choice."""
+    highlighted; opened from a shipment (``?shipment=<id>``) it can record the choice, from
+    an order's ship form (``?order=<id>``) it links back to shipping with a service."""
     raw_shipment = request.GET.get("shipment") or request.POST.get("shipment")
     shipment_id = int(raw_shipment) if raw_shipment and raw_shipment.isdigit() else None
     initial, facts = _shipment_initial(shipment_id)
+    parcel = None
+    raw_order = request.GET.get("order", "")
+    if facts is None and raw_order.isdigit():
+        parcel = queries.order_parcel(int(raw_order))
+        if parcel is None:
+            raise Http404("No such sales order.")
+        initial = {k: parcel[k] or "" for k in ("country", "postal_code", "weight_kg")}
     comparison = None
     status = 200
     if request.method == "POST" and facts is not None:
@@ -293,6 +301,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         "form": form,
         "comparison": comparison,
         "facts": facts,
+        "parcel": parcel,
         "choice_form": choice_form,
         "choice": queries.choice_for_shipment(shipment_id) if shipment_id else None,
         "can_write": _can_write(request),

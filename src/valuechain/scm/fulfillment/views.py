@@ -350,7 +350,8 @@ def shipment_create(request: HttpRequest) -> HttpResponse:
     packages = list(
         queries.packages(queries.PackageFilters(state="packed", order_id=order.pk)).order_by("pk")
     )
-    carrier_name = request.POST.get("carrier_name", "")
+    # ?carrier= comes from "Ship with this" on the carrier comparison.
+    carrier_name = request.POST.get("carrier_name", request.GET.get("carrier", ""))
     tracking_number = request.POST.get("tracking_number", "")
     chosen = [pk for pk in (_int(v) for v in request.POST.getlist("package_ids")) if pk]
     if request.method == "POST":
