@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "valuechain.scm.carriers",
     "valuechain.scm.barcodes",
     "valuechain.scm.procurement",
+    "valuechain.scm.manufacturing",
 ]
 
 MIDDLEWARE = [
