@@ -20,6 +20,7 @@ from valuechain.scm.carriers.api import router as carriers_router
 from valuechain.scm.catalog.api import router as catalog_router
 from valuechain.scm.fulfillment.api import router as fulfillment_router
 from valuechain.scm.inventory.api import router as inventory_router
+from valuechain.scm.manufacturing.api import router as manufacturing_router
 from valuechain.scm.orders.api import router as orders_router
 from valuechain.scm.procurement.api import router as procurement_router
 
@@ -47,5 +48,6 @@ api = build_api(
         ("/", carriers_router),
         ("/", barcodes_router),
         ("/", procurement_router),
+        ("/", manufacturing_router),
     ]
 )

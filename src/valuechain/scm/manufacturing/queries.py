@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from valuechain.platform.errors import DomainError
@@ -103,8 +103,10 @@ def _bom_rows() -> QuerySet[Bom]:
     lines = BomLine.objects.select_related("variant__product__base_uom", "unit").order_by(
         "sequence", "pk"
     )
-    return Bom.objects.select_related("variant__product").prefetch_related(
-        Prefetch("lines", queryset=lines)
+    return (
+        Bom.objects.select_related("variant__product")
+        .prefetch_related(Prefetch("lines", queryset=lines))
+        .annotate(sku=F("variant__sku"))  # sortable as ?sort=sku
     )
 
 
@@ -148,7 +150,10 @@ def explosion(bom_row: Bom, quantity: Decimal) -> list[tuple[int, Any, Decimal]]
 
 
 def _order_rows() -> QuerySet[WorkOrder]:
-    return WorkOrder.objects.select_related("variant", "bom", "work_centre", "warehouse")
+    components = WorkOrderComponent.objects.select_related("variant").order_by("pk")
+    return WorkOrder.objects.select_related(
+        "variant", "bom", "work_centre", "warehouse"
+    ).prefetch_related(Prefetch("components", queryset=components))
 
 
 def work_orders(
@@ -173,13 +178,7 @@ def work_orders(
 
 def work_order(work_order_id: int) -> WorkOrder:
     """One work order with its components, 404 when missing."""
-    components = WorkOrderComponent.objects.select_related("variant").order_by("pk")
-    row = (
-        _order_rows()
-        .prefetch_related(Prefetch("components", queryset=components))
-        .filter(pk=work_order_id)
-        .first()
-    )
+    row = _order_rows().filter(pk=work_order_id).first()
     if row is None:
         raise _missing("work order")
     return row

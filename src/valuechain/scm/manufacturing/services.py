@@ -213,14 +213,19 @@ def _lines(rows: Any, field: str, *, byproduct: bool, output: Variant) -> list[B
                 f"{variant.sku} cannot be a component or by-product of itself.",
                 field=f"{where}.variant_id",
             )
-        quantity = clean_number(row.get("quantity"), "quantity", positive=True)
-        scrap = clean_number(
-            row.get("scrap_percent", 0) or 0,
-            "scrap_percent",
-            places=2,
-            maximum=MAX_SCRAP_PERCENT,
-            positive=False,
-        )
+        try:
+            quantity = clean_number(row.get("quantity"), "quantity", positive=True)
+            scrap = clean_number(
+                row.get("scrap_percent", 0) or 0,
+                "scrap_percent",
+                places=2,
+                maximum=MAX_SCRAP_PERCENT,
+                positive=False,
+            )
+        except DomainError as error:  # name the line, so the form and API point at it
+            raise DomainError(
+                error.code, f"Line {index + 1}: {error.message}", field=f"{where}.{error.field}"
+            ) from error
         if byproduct and scrap:
             raise DomainError(
                 "invalid_scrap_percent",
