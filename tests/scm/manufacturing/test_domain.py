@@ -7,6 +7,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from valuechain.scm.manufacturing import domain
 from valuechain.scm.manufacturing.domain import Bill, Component
@@ -128,3 +130,21 @@ def test_working_days():
     assert domain.working_days(date(2026, 12, 5), date(2026, 12, 6)) == 0  # a weekend
     assert domain.working_days(date(2026, 12, 4), date(2026, 12, 14)) == 7
     assert domain.working_days(date(2026, 12, 4), date(2026, 12, 3)) == 0
+
+
+@given(
+    quantity=st.integers(min_value=1, max_value=10_000),
+    per_batch=st.integers(min_value=1, max_value=50),
+    scrap=st.integers(min_value=0, max_value=100),
+)
+def test_explosion_is_linear_in_the_quantity(quantity, per_batch, scrap):
+    # Doubling what is made doubles every leaf (up to the final 4-decimal rounding).
+    chain = {
+        1: Bill(D(1), (Component(2, D(per_batch), D(scrap)),)),
+        2: Bill(D(4), (Component(3, D(3)),)),
+    }
+    once = domain.explode(1, D(quantity), chain).leaves[3]
+    twice = domain.explode(1, D(quantity * 2), chain).leaves[3]
+    exact = D(quantity) * per_batch * (100 + scrap) / 100 / 4 * 3
+    assert once == domain.q(exact)
+    assert abs(twice - 2 * once) <= D("0.0001")
