@@ -75,7 +75,7 @@ def test_the_execution_page_drives_a_work_order(pages):
     page = client.get(f"{base}/").content.decode()
     assert "Record production" in page and "Stop" in page
     too_many = client.post(f"{base}/production/", {"good_quantity": "9", "scrap_quantity": "0"})
-    assert too_many.status_code == 422
+    assert too_many.status_code == 200
     assert "Only 5 left to make" in too_many.content.decode()
     made = client.post(f"{base}/production/", {"good_quantity": "4", "scrap_quantity": "1"})
     assert made.status_code == 302
@@ -141,7 +141,7 @@ def test_forms_show_errors_next_to_fields(pages):
         "/scm/work-centres/new/",
         {"code": "SAW", "name": "x", "capacity_per_hour": "1", "hours_per_day": "8"},
     )
-    assert centre.status_code == 422
+    assert centre.status_code == 200
     assert "already exists" in centre.context["form"].errors["code"][0]
     added = client.post(
         "/scm/work-centres/new/",

@@ -106,6 +106,11 @@ class WorkOrder(TenantOwned):
         return self.number
 
     @property
+    def state_label(self) -> str:
+        """The state in words: "in progress"."""
+        return self.state.replace("_", " ")
+
+    @property
     def produced(self) -> Decimal:
         """Good and scrapped units made so far."""
         return self.good_quantity + self.scrap_quantity

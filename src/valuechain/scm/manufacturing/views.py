@@ -105,7 +105,6 @@ def _execution(request: HttpRequest, order_id: int, form: ProductionForm | None 
             "records": queries.production_records(order),
             "form": form or ProductionForm(),
         },
-        status=422 if form is not None and form.errors else 200,
     )
 
 
@@ -217,7 +216,6 @@ def _centres(request: HttpRequest, form: WorkCentreForm) -> HttpResponse:
         request,
         "manufacturing/work_centre_list.html",
         {"page": _page(request, rows), "form": form},
-        status=422 if form.errors else 200,
     )
 
 
