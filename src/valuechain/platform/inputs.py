@@ -1,12 +1,14 @@
-"""Cleaning of plain input values every service needs: trimmed text and one-of-a-set choices.
+"""Cleaning of plain input values every service needs: trimmed text, one-of-a-set choices
+and exact numbers.
 
-Both raise ``DomainError`` with the codes the API documents per field: ``<field>_required``
+All raise ``DomainError`` with the codes the API documents per field: ``<field>_required``
 and ``invalid_<field>``, naming the field so pages show the message next to it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from valuechain.platform.errors import DomainError
@@ -39,3 +41,29 @@ def clean_choice(value: Any, field: str, choices: Iterable[str], *, blank: bool 
             field=field,
         )
     return text
+
+
+def clean_number(
+    value: Any, field: str, *, places: int, maximum: Decimal, positive: bool = False
+) -> Decimal:
+    """An exact Decimal from 0 (or above 0 when ``positive``) to ``maximum`` with at most
+    ``places`` decimals; ``invalid_<field>`` otherwise (floats are refused: they are inexact)."""
+    label = field.replace("_", " ")
+    number: Decimal | None = None
+    if isinstance(value, Decimal | int | str) and not isinstance(value, bool):
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            number = None
+    if number is None or not number.is_finite():
+        raise DomainError(f"invalid_{field}", f"The {label} must be a number.", field=field)
+    if number < 0 or (positive and number == 0) or number > maximum:
+        lowest = "above 0" if positive else "0 or more"
+        raise DomainError(
+            f"invalid_{field}", f"The {label} must be {lowest} and at most {maximum}.", field=field
+        )
+    if number != number.quantize(Decimal(1).scaleb(-places)):
+        raise DomainError(
+            f"invalid_{field}", f"The {label} has more than {places} decimals.", field=field
+        )
+    return number

@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Max, Q
 
+from valuechain.platform import inputs
 from valuechain.platform.errors import DomainError
 from valuechain.platform.events.services import publish
 from valuechain.platform.inputs import clean_choice, clean_text
@@ -44,27 +45,8 @@ def not_found(label: str, field: str | None = None) -> DomainError:
 def clean_number(
     value: Any, field: str, *, places: int = 4, maximum: Decimal = MAX_QUANTITY, positive: bool
 ) -> Decimal:
-    """An exact Decimal from 0 (above 0 when ``positive``) to ``maximum``, at most ``places``
-    decimals; ``invalid_<field>`` otherwise (floats are refused: they are inexact)."""
-    label = field.replace("_", " ")
-    number: Decimal | None = None
-    if isinstance(value, Decimal | int | str) and not isinstance(value, bool):
-        try:
-            number = Decimal(str(value).strip())
-        except InvalidOperation:
-            number = None
-    if number is None or not number.is_finite():
-        raise DomainError(f"invalid_{field}", f"The {label} must be a number.", field=field)
-    if number < 0 or (positive and number == 0) or number > maximum:
-        lowest = "above 0" if positive else "0 or more"
-        raise DomainError(
-            f"invalid_{field}", f"The {label} must be {lowest} and at most {maximum}.", field=field
-        )
-    if number != number.quantize(Decimal(1).scaleb(-places)):
-        raise DomainError(
-            f"invalid_{field}", f"The {label} has more than {places} decimals.", field=field
-        )
-    return number
+    """``inputs.clean_number`` with manufacturing's quantity defaults (4 places, MAX_QUANTITY)."""
+    return inputs.clean_number(value, field, places=places, maximum=maximum, positive=positive)
 
 
 def _code(value: Any) -> str:

@@ -17,12 +17,12 @@ from django.utils import timezone
 
 from valuechain.platform.errors import DomainError
 from valuechain.platform.fx import rate_on, tenant_base_currency
+from valuechain.platform.inputs import clean_number
 from valuechain.scm.catalog.models import Variant
 from valuechain.scm.procurement import domain
 from valuechain.scm.procurement.models import PriceBreak, Supplier, SupplierProduct
 from valuechain.scm.procurement.services import (
     QUANTITY_PLACES,
-    clean_number,
     not_found,
     selection_settings,
     weights_of,

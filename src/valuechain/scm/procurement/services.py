@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -20,7 +20,7 @@ from valuechain.crm.customers.models import Account
 from valuechain.platform.errors import DomainError
 from valuechain.platform.events.services import publish
 from valuechain.platform.fx import tenant_base_currency
-from valuechain.platform.inputs import clean_choice, clean_text
+from valuechain.platform.inputs import clean_choice, clean_number, clean_text
 from valuechain.platform.money import normalize_currency
 from valuechain.scm.catalog.models import Variant
 from valuechain.scm.procurement import domain
@@ -61,32 +61,6 @@ WEIGHT_FIELDS = {f"weight_{name}" for name in domain.CRITERIA}
 def not_found(label: str, field: str | None = None) -> DomainError:
     """The 404 of a record that does not exist in the current tenant."""
     return DomainError(f"{label}_not_found", f"No such {label}.", field=field, status=404)
-
-
-def clean_number(
-    value: Any, field: str, *, places: int, maximum: Decimal, positive: bool = False
-) -> Decimal:
-    """An exact Decimal from 0 (or above 0 when ``positive``) to ``maximum`` with at most
-    ``places`` decimals; ``invalid_<field>`` otherwise (floats are refused: they are inexact)."""
-    label = field.replace("_", " ")
-    number: Decimal | None = None
-    if isinstance(value, Decimal | int | str) and not isinstance(value, bool):
-        try:
-            number = Decimal(str(value).strip())
-        except InvalidOperation:
-            number = None
-    if number is None or not number.is_finite():
-        raise DomainError(f"invalid_{field}", f"The {label} must be a number.", field=field)
-    if number < 0 or (positive and number == 0) or number > maximum:
-        lowest = "above 0" if positive else "0 or more"
-        raise DomainError(
-            f"invalid_{field}", f"The {label} must be {lowest} and at most {maximum}.", field=field
-        )
-    if number != number.quantize(Decimal(1).scaleb(-places)):
-        raise DomainError(
-            f"invalid_{field}", f"The {label} has more than {places} decimals.", field=field
-        )
-    return number
 
 
 def _code(value: Any) -> str:
