@@ -783,6 +783,78 @@ def release(source_type: str, source_ids: Sequence[int]) -> Decimal:
     return total
 
 
+def reserved_moves(
+    source_type: str,
+    source_id: int,
+    amount: Decimal,
+    *,
+    kind: str,
+    to_location: Location,
+    reference: str = "",
+    prefer: Sequence[int] = (),
+    refuse_expired: bool = False,
+    what: str = "line",
+    verb: str = "ship",
+) -> list[MoveSpec]:
+    """The moves taking ``amount`` of a source's reserved stock to ``to_location``.
+
+    Locks the balances, then the reservations, and counts them taken (``shipped`` is the
+    reservation's "taken out" counter, whatever took it): those named in ``prefer`` first, in
+    that order, then the oldest. Refused with ``not_reserved`` (409) when the source holds
+    less, and with ``lot_expired`` (409) when ``refuse_expired`` and a reserved lot has
+    expired since. The caller posts the moves.
+    """
+    rank = {int(pk): index for index, pk in enumerate(prefer)}
+    reservations = sorted(
+        _locked_reservations(source_type, [source_id]),
+        key=lambda r: (rank.get(r.pk, len(rank)), r.pk),
+    )
+    held = sum((r.open_quantity for r in reservations), domain.ZERO)
+    if held < amount:
+        raise DomainError(
+            "not_reserved",
+            f"Only {number(held)} is reserved for this {what}, {number(amount)} to {verb}.",
+            status=409,
+            details={"source_id": source_id, "requested": number(amount), "reserved": number(held)},
+        )
+    day = today()
+    specs: list[MoveSpec] = []
+    remaining = amount
+    for reservation in reservations:
+        if remaining <= 0:
+            break
+        take = min(reservation.open_quantity, remaining)
+        balance = reservation.balance
+        lot = balance.lot
+        if refuse_expired and lot is not None and domain.is_expired(lot.expires_on, day):
+            raise DomainError(
+                "lot_expired",
+                f"Lot {lot.number} expired on {lot.expires_on}; release and reserve again.",
+                status=409,
+                details={"lot": lot.number, "source_id": source_id},
+            )
+        specs.append(
+            MoveSpec(
+                kind,
+                reservation.variant_id,
+                take,
+                balance.location,
+                to_location,
+                lot_id=balance.lot_id,
+                reference=reference or reservation.reference,
+                source_type=source_type,
+                source_id=source_id,
+                reserved=True,
+            )
+        )
+        reservation.shipped += take
+        if reservation.open_quantity == 0:
+            reservation.state = "consumed"
+        reservation.save(update_fields=["shipped", "state", "updated_at"])
+        remaining -= take
+    return specs
+
+
 @transaction.atomic
 def ship(
     source_type: str,
@@ -801,56 +873,16 @@ def ship(
     reserve again to pick a fresh lot).
     """
     amount = clean_quantity(quantity)
-    rank = {int(pk): index for index, pk in enumerate(prefer)}
-    reservations = sorted(
-        _locked_reservations(source_type, [source_id]),
-        key=lambda r: (rank.get(r.pk, len(rank)), r.pk),
+    specs = reserved_moves(
+        source_type,
+        source_id,
+        amount,
+        kind="shipment",
+        to_location=virtual_location("customer"),
+        reference=reference,
+        prefer=prefer,
+        refuse_expired=policy().fefo,
     )
-    held = sum((r.open_quantity for r in reservations), domain.ZERO)
-    if held < amount:
-        raise DomainError(
-            "not_reserved",
-            f"Only {number(held)} is reserved for this line, {number(amount)} to ship.",
-            status=409,
-            details={"source_id": source_id, "requested": number(amount), "reserved": number(held)},
-        )
-    fefo = policy().fefo
-    day = today()
-    customer = virtual_location("customer")
-    specs: list[MoveSpec] = []
-    remaining = amount
-    for reservation in reservations:
-        if remaining <= 0:
-            break
-        take = min(reservation.open_quantity, remaining)
-        balance = reservation.balance
-        lot = balance.lot
-        if fefo and lot is not None and domain.is_expired(lot.expires_on, day):
-            raise DomainError(
-                "lot_expired",
-                f"Lot {lot.number} expired on {lot.expires_on}; release and reserve again.",
-                status=409,
-                details={"lot": lot.number, "source_id": source_id},
-            )
-        specs.append(
-            MoveSpec(
-                "shipment",
-                reservation.variant_id,
-                take,
-                balance.location,
-                customer,
-                lot_id=balance.lot_id,
-                reference=reference or reservation.reference,
-                source_type=source_type,
-                source_id=source_id,
-                reserved=True,
-            )
-        )
-        reservation.shipped += take
-        if reservation.open_quantity == 0:
-            reservation.state = "consumed"
-        reservation.save(update_fields=["shipped", "state", "updated_at"])
-        remaining -= take
     moves = post(specs)
     publish(
         "StockShipped",
