@@ -1,5 +1,5 @@
-"""Cleaning of plain input values every service needs: trimmed text, one-of-a-set choices
-and exact numbers.
+"""Cleaning of plain input values every service needs: trimmed text, one-of-a-set choices,
+record codes and exact numbers.
 
 All raise ``DomainError`` with the codes the API documents per field: ``<field>_required``
 and ``invalid_<field>``, naming the field so pages show the message next to it.
@@ -7,11 +7,14 @@ and ``invalid_<field>``, naming the field so pages show the message next to it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from valuechain.platform.errors import DomainError
+
+CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,19}$")
 
 
 def clean_text(value: Any, field: str, max_length: int, *, required: bool = False) -> str:
@@ -67,3 +70,17 @@ def clean_number(
             f"invalid_{field}", f"The {label} has more than {places} decimals.", field=field
         )
     return number
+
+
+def clean_code(value: Any, record: str) -> str:
+    """A record's short code (warehouse, supplier, work centre…), upper-cased, on field ``code``."""
+    text = str(value or "").strip().upper()
+    if not text:
+        raise DomainError("code_required", f"Enter the {record}'s code.", field="code")
+    if not CODE_PATTERN.match(text):
+        raise DomainError(
+            "invalid_code",
+            "A code is 1 to 20 letters, digits, '-' or '_', starting with a letter or digit.",
+            field="code",
+        )
+    return text

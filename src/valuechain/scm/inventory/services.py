@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from valuechain.platform.errors import DomainError
 from valuechain.platform.events.services import publish
-from valuechain.platform.inputs import clean_choice, clean_text
+from valuechain.platform.inputs import clean_choice, clean_code, clean_text
 from valuechain.platform.tenancy.context import current, require_tenant_id
 from valuechain.scm.catalog.models import Variant
 from valuechain.scm.inventory import domain
@@ -43,7 +43,6 @@ from valuechain.scm.inventory.models import (
 )
 
 BalanceKey = tuple[int, int, int | None]  # variant id, location id, lot id
-CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,19}$")
 MAX_QUANTITY = Decimal("99999999999999")
 
 
@@ -353,19 +352,6 @@ def post(
 # --- warehouses ----------------------------------------------------------------------------
 
 
-def _warehouse_code(code: str) -> str:
-    text = str(code or "").strip().upper()
-    if not text:
-        raise DomainError("code_required", "Enter the warehouse's code.", field="code")
-    if not CODE_PATTERN.match(text):
-        raise DomainError(
-            "invalid_code",
-            "A code is 1 to 20 letters, digits, '-' or '_', starting with a letter or digit.",
-            field="code",
-        )
-    return text
-
-
 def _coordinate(value: Any, field: str, limit: int) -> Decimal | None:
     if value is None or value == "":
         return None
@@ -429,7 +415,7 @@ def create_warehouse(
     longitude: Any = None,
 ) -> Warehouse:
     """Create a warehouse with one location of every internal kind (CODE/STOCK, …)."""
-    clean_code = _warehouse_code(code)
+    warehouse_code = clean_code(code, "warehouse")
     values = _warehouse_values(
         {
             "name": name,
@@ -443,11 +429,11 @@ def create_warehouse(
     )
     try:
         with transaction.atomic():
-            warehouse = Warehouse.objects.create(code=clean_code, **values)
+            warehouse = Warehouse.objects.create(code=warehouse_code, **values)
             for order, kind in enumerate(domain.INTERNAL_LOCATION_KINDS):
                 Location.objects.create(
                     warehouse=warehouse,
-                    code=domain.location_code(clean_code, kind),
+                    code=domain.location_code(warehouse_code, kind),
                     name=f"{values['name']} {kind.replace('_', ' ')}",
                     kind=kind,
                     pick_order=order * 100,
@@ -455,7 +441,7 @@ def create_warehouse(
     except IntegrityError as exc:
         raise DomainError(
             "duplicate_code",
-            f"There already is a warehouse or location with the code {clean_code}.",
+            f"There already is a warehouse or location with the code {warehouse_code}.",
             field="code",
             status=409,
         ) from exc

@@ -7,7 +7,6 @@ publishes a past-tense event. Work orders live in ``workorders.py``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
@@ -19,13 +18,12 @@ from django.db.models import Max, Q
 from valuechain.platform import inputs
 from valuechain.platform.errors import DomainError
 from valuechain.platform.events.services import publish
-from valuechain.platform.inputs import clean_choice, clean_text
+from valuechain.platform.inputs import clean_choice, clean_code, clean_text
 from valuechain.scm.catalog.models import UnitOfMeasure, Variant
 from valuechain.scm.manufacturing import domain
 from valuechain.scm.manufacturing.models import Bom, BomLine, WorkCentre
 from valuechain.scm.manufacturing.queries import bills_below
 
-CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,19}$")
 MAX_QUANTITY = Decimal("99999999999999")  # 18 digits, 4 of them decimals
 MAX_SCRAP_PERCENT = Decimal(1000)
 MAX_CAPACITY = Decimal("99999999")
@@ -49,19 +47,6 @@ def clean_number(
     return inputs.clean_number(value, field, places=places, maximum=maximum, positive=positive)
 
 
-def _code(value: Any) -> str:
-    text = str(value or "").strip().upper()
-    if not text:
-        raise DomainError("code_required", "Enter the work centre's code.", field="code")
-    if not CODE_PATTERN.match(text):
-        raise DomainError(
-            "invalid_code",
-            "A code is 1 to 20 letters, digits, '-' or '_', starting with a letter or digit.",
-            field="code",
-        )
-    return text
-
-
 def variant_of(variant_id: Any, field: str = "variant_id") -> Variant:
     """The variant of that id in the current tenant, with its product; 404 otherwise."""
     found = (
@@ -80,7 +65,7 @@ def variant_of(variant_id: Any, field: str = "variant_id") -> Variant:
 def _centre_values(data: Mapping[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if "code" in data:
-        values["code"] = _code(data["code"])
+        values["code"] = clean_code(data["code"], "work centre")
     if "name" in data:
         values["name"] = clean_text(data["name"], "name", 200, required=True)
     if "capacity_per_hour" in data:

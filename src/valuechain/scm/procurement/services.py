@@ -8,7 +8,6 @@ through the customers services, so contacts and addresses stay in one place.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -20,7 +19,7 @@ from valuechain.crm.customers.models import Account
 from valuechain.platform.errors import DomainError
 from valuechain.platform.events.services import publish
 from valuechain.platform.fx import tenant_base_currency
-from valuechain.platform.inputs import clean_choice, clean_number, clean_text
+from valuechain.platform.inputs import clean_choice, clean_code, clean_number, clean_text
 from valuechain.platform.money import normalize_currency
 from valuechain.scm.catalog.models import Variant
 from valuechain.scm.procurement import domain
@@ -31,7 +30,6 @@ from valuechain.scm.procurement.models import (
     SupplierProduct,
 )
 
-CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,19}$")
 MAX_QUANTITY = Decimal("99999999999999")  # 18 digits, 4 of them decimals
 MAX_PRICE = Decimal("999999999999")  # 18 digits, 6 of them decimals
 MAX_LEAD_TIME_DAYS = Decimal(3650)
@@ -63,19 +61,6 @@ def not_found(label: str, field: str | None = None) -> DomainError:
     return DomainError(f"{label}_not_found", f"No such {label}.", field=field, status=404)
 
 
-def _code(value: Any) -> str:
-    text = str(value or "").strip().upper()
-    if not text:
-        raise DomainError("code_required", "Enter the supplier's code.", field="code")
-    if not CODE_PATTERN.match(text):
-        raise DomainError(
-            "invalid_code",
-            "A code is 1 to 20 letters, digits, '-' or '_', starting with a letter or digit.",
-            field="code",
-        )
-    return text
-
-
 def _gln(value: Any) -> str:
     text = str(value or "").strip()
     if not text:
@@ -103,7 +88,7 @@ def _payment_terms(value: Any) -> int:
 def _supplier_values(data: Mapping[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if "code" in data:
-        values["code"] = _code(data["code"])
+        values["code"] = clean_code(data["code"], "supplier")
     if "currency" in data:
         values["currency"] = normalize_currency(data["currency"], "currency")
     if "payment_terms_days" in data:
