@@ -101,6 +101,11 @@ INSTALLED_APPS = [
     "valuechain.scm.barcodes",
     "valuechain.scm.procurement",
     "valuechain.scm.manufacturing",
+    "valuechain.scm.purchasing",
+    "valuechain.scm.receiving",
+    "valuechain.scm.quality",
+    "valuechain.scm.payables",
+    "valuechain.scm.returns",
 ]
 
 MIDDLEWARE = [

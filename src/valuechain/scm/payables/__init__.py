@@ -1,0 +1,1 @@
+"""Payables: Supplier bills, three-way match, payments and returns to vendor."""

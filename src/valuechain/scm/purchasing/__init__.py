@@ -1,0 +1,1 @@
+"""Purchasing: requests for quotation, purchase orders and their approval, sending and state."""

@@ -1,0 +1,1 @@
+"""Quality: Inspection plans, inspections, holds and release, defect rates."""

@@ -1,0 +1,1 @@
+"""Receiving: Receipts against purchase orders, advance ship notices and scanning."""

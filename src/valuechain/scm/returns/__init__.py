@@ -1,0 +1,1 @@
+"""Returns: Customer returns (RMA): authorisation, receipt, inspection, disposition, refunds."""
