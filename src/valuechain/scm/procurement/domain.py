@@ -229,3 +229,101 @@ def rank(candidates: Sequence[Candidate], weights: dict[str, Decimal]) -> list[R
         Ranked(candidate=candidate, rank=position, score=score, criteria=criteria)
         for position, (candidate, score, criteria) in enumerate(scored, start=1)
     ]
+
+
+# --- supplier scorecard ---------------------------------------------------------------------
+
+# A delivery is reliable when it arrives within this many days of the promised date, early
+# or late: a planner can no more use goods that come a week early than a week late.
+RELIABILITY_WINDOW_DAYS = 1
+RATE_PLACES = Decimal("0.0001")
+
+
+@dataclass(frozen=True)
+class DueLine:
+    """A purchase-order line due in the period: what was ordered and what came by its date."""
+
+    ordered: Decimal
+    received_by_due_date: Decimal
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One receipt of a line: the lead time promised on the order and the one achieved, in days."""
+
+    promised_days: int
+    actual_days: int
+
+
+@dataclass(frozen=True)
+class BilledPrice:
+    """A billed quantity at the supplier's billed unit price and the price agreed on the order."""
+
+    quantity: Decimal
+    agreed_unit_price: Decimal
+    billed_unit_price: Decimal
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """A supplier's four measures over a period; None where nothing measured it."""
+
+    on_time_in_full: Decimal | None
+    quality_acceptance: Decimal | None
+    price_variance: Decimal | None
+    lead_time_reliability: Decimal | None
+    lines_due: int
+    received_quantity: Decimal
+    rejected_quantity: Decimal
+    deliveries: int
+
+
+def _rate(numerator: Decimal, denominator: Decimal) -> Decimal | None:
+    return None if denominator == 0 else (numerator / denominator).quantize(RATE_PLACES)
+
+
+def on_time_in_full(lines: Sequence[DueLine]) -> Decimal | None:
+    """The share of due lines that had all their quantity by the requested date (0 to 1)."""
+    complete = sum(1 for line in lines if line.received_by_due_date >= line.ordered)
+    return _rate(Decimal(complete), Decimal(len(lines)))
+
+
+def quality_acceptance(received: Decimal, rejected: Decimal) -> Decimal | None:
+    """The share of received goods that inspection did not reject (0 to 1)."""
+    return _rate(received - rejected, received)
+
+
+def price_variance(prices: Sequence[BilledPrice]) -> Decimal | None:
+    """What the bills charged above (+) or below (-) the agreed prices, as a share of agreed."""
+    agreed = sum((p.quantity * p.agreed_unit_price for p in prices), Decimal(0))
+    billed = sum((p.quantity * p.billed_unit_price for p in prices), Decimal(0))
+    return _rate(billed - agreed, agreed)
+
+
+def lead_time_reliability(
+    deliveries: Sequence[Delivery], window_days: int = RELIABILITY_WINDOW_DAYS
+) -> Decimal | None:
+    """The share of deliveries that arrived within ``window_days`` of the promised lead time."""
+    reliable = sum(1 for d in deliveries if abs(d.actual_days - d.promised_days) <= window_days)
+    return _rate(Decimal(reliable), Decimal(len(deliveries)))
+
+
+def scorecard(
+    *,
+    due_lines: Sequence[DueLine],
+    received: Decimal,
+    rejected: Decimal,
+    prices: Sequence[BilledPrice],
+    deliveries: Sequence[Delivery],
+) -> Scorecard:
+    """The four measures of one supplier from the documents of one period."""
+    return Scorecard(
+        on_time_in_full=on_time_in_full(due_lines),
+        quality_acceptance=quality_acceptance(received, rejected),
+        price_variance=price_variance(prices),
+        lead_time_reliability=lead_time_reliability(deliveries),
+        lines_due=len(due_lines),
+        received_quantity=received,
+        rejected_quantity=rejected,
+        deliveries=len(deliveries),
+    )
