@@ -46,3 +46,44 @@ def receipt_state(ordered: Decimal, received: Decimal) -> str:
     if received <= 0:
         return "sent"
     return "received" if received >= ordered else "partially_received"
+
+
+# --- approval -------------------------------------------------------------------------------
+
+# States in which the header and the lines may still change.
+EDITABLE_STATES = ("draft",)
+# States a buyer may still cancel from: nothing has arrived yet.
+CANCELLABLE_STATES = ("draft", "to_approve", "sent")
+
+
+def approval_role(amount: Decimal, rules: list[tuple[Decimal, str]]) -> str | None:
+    """The role that must approve an order of ``amount`` (base currency), or None.
+
+    A rule ``(threshold, role)`` applies from its threshold on (an order of exactly the
+    threshold needs approval); of several, the highest threshold reached decides, so a large
+    order goes to the most senior approver only (one approval, not a chain).
+    """
+    reached = [(threshold, role) for threshold, role in rules if amount >= threshold]
+    if not reached:
+        return None
+    return max(reached, key=lambda rule: rule[0])[1]
+
+
+def may_approve(*, role: str | None, user_id: int | None, buyer_id: int | None, needed: str) -> str:
+    """Why this user may not approve (an error code), or "" when they may.
+
+    The approver holds the role the rule names (an administrator may stand in for any role)
+    and is not the buyer who placed the order: nobody approves their own purchase.
+    """
+    if role is None or user_id is None:
+        return "approver_required"
+    if role != needed and role != "admin":
+        return "approver_role_required"
+    if buyer_id is not None and buyer_id == user_id:
+        return "own_order"
+    return ""
+
+
+def base_amount(amount: Decimal, rate: Decimal) -> Decimal:
+    """An amount of the order's currency in the base currency at the fixed rate, to the cent."""
+    return (amount * rate).quantize(CENT)

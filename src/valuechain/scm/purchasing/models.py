@@ -54,6 +54,13 @@ class PurchaseOrder(TenantOwned):
     sent_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     note = models.TextField(blank=True)
+    # The role whose approval the order waits for (set on submit, from the rule that applied).
+    approval_role = models.CharField(max_length=32, blank=True)
+    refusal_reason = models.CharField(max_length=200, blank=True)
+    sent_to = models.CharField(max_length=254, blank=True)  # the last e-mail address sent to
+    rfq = models.ForeignKey(
+        "Rfq", null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
+    )
 
     class Meta:
         constraints = [
@@ -126,3 +133,140 @@ class PurchaseOrderLine(TenantOwned):
     def open_quantity(self) -> Decimal:
         """What is still expected from the supplier (never below zero)."""
         return max(self.quantity - self.received_quantity, ZERO)
+
+
+class ApprovalRule(TenantOwned):
+    """Orders worth at least ``min_amount`` (base currency, net) need approval by ``role``."""
+
+    min_amount = models.DecimalField(max_digits=18, decimal_places=2)
+    role = models.CharField(max_length=32)  # a role of platform.identity (e.g. "admin")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "min_amount"],
+                condition=Q(is_active=True),
+                name="approval_rule_one_per_amount",
+            ),
+            models.CheckConstraint(condition=Q(min_amount__gte=0), name="approval_rule_amount"),
+        ]
+
+    def __str__(self) -> str:
+        return f">= {self.min_amount}: {self.role}"
+
+
+class PurchasingSettings(TenantOwned):
+    """The tenant's purchasing identifiers: its own GLN as the buying party (EDI N1*BY)."""
+
+    buyer_gln = models.CharField(max_length=13, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant"], name="purchasing_settings_one_per_tenant")
+        ]
+
+
+class DeliveryLocation(TenantOwned):
+    """The GS1 location number of a warehouse as a ship-to party (EDI N1*ST)."""
+
+    warehouse = models.ForeignKey("inventory.Warehouse", on_delete=models.CASCADE, related_name="+")
+    gln = models.CharField(max_length=13)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "warehouse"], name="delivery_location_one")
+        ]
+
+
+RFQ_STATES = ("draft", "sent", "closed", "cancelled")
+
+
+class Rfq(TenantOwned):
+    """A request for quotation: items and quantities asked of several suppliers."""
+
+    number = models.CharField(max_length=30)
+    warehouse = models.ForeignKey("inventory.Warehouse", on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=10, choices=[(s, s) for s in RFQ_STATES], default="draft")
+    requested_on = models.DateField(null=True, blank=True)
+    reply_by = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "number"], name="rfq_unique_number")
+        ]
+        indexes = [models.Index(fields=["tenant", "state"], name="rfq_by_state")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class RfqLine(TenantOwned):
+    """One item of an RFQ and, once awarded, the quote line that won it."""
+
+    rfq = models.ForeignKey(Rfq, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField()
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(max_digits=18, decimal_places=4)
+    awarded = models.ForeignKey(
+        "QuoteLine", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "rfq", "position"], name="rfq_line_position"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="rfq_line_positive"),
+        ]
+
+
+class RfqSupplier(TenantOwned):
+    """A supplier invited to quote on an RFQ."""
+
+    rfq = models.ForeignKey(Rfq, on_delete=models.CASCADE, related_name="invitations")
+    supplier = models.ForeignKey("procurement.Supplier", on_delete=models.PROTECT, related_name="+")
+    emailed_to = models.CharField(max_length=254, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "rfq", "supplier"], name="rfq_supplier_once")
+        ]
+
+
+class Quote(TenantOwned):
+    """One supplier's answer to an RFQ, in its currency, valid until a day."""
+
+    rfq = models.ForeignKey(Rfq, on_delete=models.CASCADE, related_name="quotes")
+    supplier = models.ForeignKey("procurement.Supplier", on_delete=models.PROTECT, related_name="+")
+    currency = models.CharField(max_length=3)
+    valid_until = models.DateField(null=True, blank=True)
+    received_on = models.DateField()
+    channel = models.CharField(max_length=10, default="buyer")  # buyer | api (supplier portal)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "rfq", "supplier"], name="quote_one_per_rfq")
+        ]
+
+
+class QuoteLine(TenantOwned):
+    """A quoted price, lead time and MOQ for one RFQ line."""
+
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
+    rfq_line = models.ForeignKey(RfqLine, on_delete=models.CASCADE, related_name="quote_lines")
+    unit_price = models.DecimalField(max_digits=18, decimal_places=6)
+    lead_time_days = models.DecimalField(max_digits=8, decimal_places=2, default=ZERO)
+    min_order_quantity = models.DecimalField(max_digits=18, decimal_places=4, default=ZERO)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "quote", "rfq_line"], name="quote_line_once"),
+            models.CheckConstraint(condition=Q(unit_price__gte=0), name="quote_line_price"),
+        ]
