@@ -23,6 +23,7 @@ from valuechain.scm.inventory.api import router as inventory_router
 from valuechain.scm.manufacturing.api import router as manufacturing_router
 from valuechain.scm.orders.api import router as orders_router
 from valuechain.scm.procurement.api import router as procurement_router
+from valuechain.scm.purchasing.api import router as purchasing_router
 
 api = build_api(
     [
@@ -48,6 +49,7 @@ api = build_api(
         ("/", carriers_router),
         ("/", barcodes_router),
         ("/", procurement_router),
+        ("/", purchasing_router),
         ("/", manufacturing_router),
     ]
 )

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("valuechain.scm.carriers.urls")),
     path("", include("valuechain.scm.barcodes.urls")),
     path("", include("valuechain.scm.procurement.urls")),
+    path("", include("valuechain.scm.purchasing.urls")),
     path("", include("valuechain.scm.manufacturing.urls")),
     path("django-admin/", admin_site.urls),
     path("api/v1/", api.urls),
