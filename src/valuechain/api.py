@@ -20,10 +20,15 @@ from valuechain.scm.carriers.api import router as carriers_router
 from valuechain.scm.catalog.api import router as catalog_router
 from valuechain.scm.fulfillment.api import router as fulfillment_router
 from valuechain.scm.inventory.api import router as inventory_router
+from valuechain.scm.inventory.valuation_api import router as inventory_valuation_router
 from valuechain.scm.manufacturing.api import router as manufacturing_router
 from valuechain.scm.orders.api import router as orders_router
+from valuechain.scm.payables.api import router as payables_router
 from valuechain.scm.procurement.api import router as procurement_router
 from valuechain.scm.purchasing.api import router as purchasing_router
+from valuechain.scm.quality.api import router as quality_router
+from valuechain.scm.receiving.api import router as receiving_router
+from valuechain.scm.returns.api import router as returns_router
 
 api = build_api(
     [
@@ -44,6 +49,7 @@ api = build_api(
         ("/", automation_router),
         ("/", catalog_router),
         ("/", inventory_router),
+        ("/", inventory_valuation_router),
         ("/", orders_router),
         ("/", fulfillment_router),
         ("/", carriers_router),
@@ -51,5 +57,9 @@ api = build_api(
         ("/", procurement_router),
         ("/", purchasing_router),
         ("/", manufacturing_router),
+        ("/", receiving_router),
+        ("/", quality_router),
+        ("/", returns_router),
+        ("/", payables_router),
     ]
 )

@@ -57,6 +57,9 @@ class ProductForm(ServiceForm):
     supply_mode = forms.ChoiceField(choices=SUPPLY_CHOICES, initial="mts")
     tax_class = forms.ChoiceField(choices=TAX_CLASS_CHOICES, initial="standard")
     hs_code = forms.CharField(label="HS code", required=False, help_text="6 to 10 digits")
+    category = forms.CharField(
+        max_length=100, required=False, help_text="Groups the stock valuation report"
+    )
     country_of_origin = forms.CharField(
         label="Country of origin", required=False, help_text="ISO code, e.g. DE"
     )

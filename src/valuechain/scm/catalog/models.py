@@ -32,6 +32,7 @@ class Product(TenantOwned):
         max_length=10, choices=[(k, k) for k in TAX_CLASSES], default="standard"
     )
     hs_code = models.CharField(max_length=10, blank=True)  # Harmonized System, 6 to 10 digits
+    category = models.CharField(max_length=100, blank=True)  # groups the stock valuation report
     country_of_origin = models.CharField(max_length=2, blank=True)  # ISO 3166-1 alpha-2
     base_uom = models.ForeignKey(
         "catalog.UnitOfMeasure", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -56,6 +56,7 @@ class ProductOut(Schema):
     supply_mode: str
     tax_class: str
     hs_code: str
+    category: str
     country_of_origin: str
     base_uom: str
     sales_uom: str
@@ -100,6 +101,7 @@ class ProductIn(Schema):
     description: str = Field("", max_length=20000)
     tax_class: str = Field("standard", description="standard, reduced, zero or exempt")
     hs_code: str = Field("", description="Harmonized System code, 6 to 10 digits")
+    category: str = Field("", max_length=100, description="Groups the stock valuation report")
     country_of_origin: str = Field("", description="ISO 3166-1 alpha-2")
     base_uom: str = Field("", description="Unit code; empty: pieces")
     sales_uom: str = ""
@@ -123,6 +125,7 @@ class ProductPatch(Schema):
     supply_mode: str | None = None
     tax_class: str | None = None
     hs_code: str | None = None
+    category: str | None = Field(None, max_length=100)
     country_of_origin: str | None = None
     base_uom: str | None = None
     sales_uom: str | None = None

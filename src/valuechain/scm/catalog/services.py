@@ -127,6 +127,7 @@ PRODUCT_FIELDS = {
     "supply_mode",
     "tax_class",
     "hs_code",
+    "category",
     "country_of_origin",
     "base_uom",
     "sales_uom",
@@ -162,6 +163,8 @@ def _apply_product(product: Product, changes: dict[str, Any]) -> None:
         product.tax_class = clean_choice(changes["tax_class"], "tax_class", TAX_CLASSES)
     if "hs_code" in changes:
         product.hs_code = _domain(domain.clean_hs_code, changes["hs_code"])
+    if "category" in changes:
+        product.category = clean_text(changes["category"], "category", 100)
     if "country_of_origin" in changes:
         origin = changes["country_of_origin"]
         product.country_of_origin = (
@@ -211,6 +214,7 @@ def create_product(
     description: str = "",
     tax_class: str = "standard",
     hs_code: str = "",
+    category: str = "",
     country_of_origin: str = "",
     base_uom: str = "",
     sales_uom: str = "",
@@ -240,6 +244,7 @@ def create_product(
                 "supply_mode": supply_mode,
                 "tax_class": tax_class,
                 "hs_code": hs_code,
+                "category": category,
                 "country_of_origin": country_of_origin,
                 "base_uom": base_uom,
                 "sales_uom": sales_uom,

@@ -56,6 +56,7 @@ PRODUCT_EDIT_FIELDS = (
     "supply_mode",
     "tax_class",
     "hs_code",
+    "category",
     "country_of_origin",
     "is_active",
 )

@@ -167,6 +167,7 @@ def post_move(request: HttpRequest, data: MoveIn) -> Status[list[StockMove]]:
                 lot_number=data.lot_number,
                 expires_on=data.expires_on,
                 reference=data.reference,
+                unit_cost=cast(Any, data.unit_cost),  # checked by the service
             )
         ]
     elif kind == "return":
@@ -265,13 +266,13 @@ def get_atp(
 
 @router.get("/inventory/settings", response=SettingsOut, summary="Inventory settings")
 def get_settings(request: HttpRequest) -> Any:
-    """Negative stock and FEFO picking."""
+    """Negative stock, FEFO picking and the costing method."""
     return services.policy()
 
 
 @router.put("/inventory/settings", response=SettingsOut, summary="Change inventory settings")
 def put_settings(request: HttpRequest, data: SettingsIn) -> Any:
-    """Allow or refuse negative stock; switch FEFO picking on or off."""
+    """Allow or refuse negative stock; FEFO picking on or off; average or FIFO costing."""
     return services.update_settings(**data.dict())
 
 

@@ -68,6 +68,12 @@ class ReceiptForm(SkuForm):
     lot_number = forms.CharField(max_length=40, required=False)
     expires_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     reference = forms.CharField(max_length=100, required=False)
+    unit_cost = forms.DecimalField(
+        required=False,
+        min_value=0,
+        decimal_places=6,
+        help_text="Base currency; empty: current cost",
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

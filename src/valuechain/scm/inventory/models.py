@@ -14,6 +14,12 @@ from django.db import models
 from django.db.models import Q
 
 from valuechain.platform.tenancy.models import TenantOwned
+from valuechain.scm.inventory.costing import (
+    ALLOCATION_METHODS,
+    COSTING_METHODS,
+    LANDED_COST_KINDS,
+    LANDED_COST_STATES,
+)
 from valuechain.scm.inventory.domain import (
     COUNT_STATES,
     LOCATION_KINDS,
@@ -26,10 +32,13 @@ from valuechain.scm.inventory.domain import (
 
 
 class InventorySettings(TenantOwned):
-    """The tenant's inventory policy: negative stock and FEFO picking."""
+    """The tenant's inventory policy: negative stock, FEFO picking and the costing method."""
 
     allow_negative_stock = models.BooleanField(default=False)
     fefo = models.BooleanField(default=False)
+    costing_method = models.CharField(
+        max_length=10, choices=[(m, m) for m in COSTING_METHODS], default="average"
+    )
 
     class Meta:
         constraints = [
@@ -120,6 +129,9 @@ class StockMove(TenantOwned):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     moved_at = models.DateTimeField()
+    # what the move is worth in the tenant's base currency (valuation.py sets both)
+    unit_cost = models.DecimalField(max_digits=20, decimal_places=6, default=0)
+    value = models.DecimalField(max_digits=18, decimal_places=2, default=0)
 
     class Meta:
         constraints = [
@@ -312,4 +324,103 @@ class CycleCountLine(TenantOwned):
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(counted__gte=0), name="count_line_not_negative"),
+        ]
+
+
+# --- valuation ----------------------------------------------------------------------------
+
+
+class StockValuation(TenantOwned):
+    """Quantity and value of a variant in a warehouse's valued locations (all but scrap).
+
+    The row services lock (after the balances) to change the value, so concurrent moves
+    of the same variant and warehouse cannot corrupt the moving average or the layers.
+    """
+
+    audited = False  # derived from the valued ledger
+
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="+")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(max_digits=18, decimal_places=4, default=0)
+    value = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    unit_cost = models.DecimalField(
+        max_digits=20, decimal_places=6, default=0
+    )  # value / quantity, or the last known cost when nothing is on hand
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "variant", "warehouse"], name="valuation_unique"
+            )
+        ]
+
+
+class CostLayer(TenantOwned):
+    """FIFO: what one incoming move brought into a warehouse and what of it remains."""
+
+    audited = False  # derived from the valued ledger
+
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="+")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
+    move = models.ForeignKey(StockMove, null=True, on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(max_digits=18, decimal_places=4)  # < 0: issued short
+    unit_cost = models.DecimalField(max_digits=20, decimal_places=6)
+    value = models.DecimalField(max_digits=18, decimal_places=2)
+    remaining_quantity = models.DecimalField(max_digits=18, decimal_places=4)
+    remaining_value = models.DecimalField(max_digits=18, decimal_places=2)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["tenant", "variant", "warehouse", "id"], name="layer_fifo"),
+        ]
+
+
+class LandedCost(TenantOwned):
+    """Freight, duty, insurance … spread over receipt moves onto their unit cost."""
+
+    number = models.CharField(max_length=30)
+    date = models.DateField()  # FX date of the lines and the valuation date once posted
+    state = models.CharField(
+        max_length=10, choices=[(s, s) for s in LANDED_COST_STATES], default="draft"
+    )
+    method = models.CharField(max_length=10, choices=[(m, m) for m in ALLOCATION_METHODS])
+    reference = models.CharField(max_length=100, blank=True)  # the receipts' reference
+    note = models.CharField(max_length=200, blank=True)
+    posted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class LandedCostLine(TenantOwned):
+    """One cost of a landed-cost document, in its currency and in the base currency."""
+
+    landed_cost = models.ForeignKey(LandedCost, on_delete=models.CASCADE, related_name="lines")
+    kind = models.CharField(max_length=10, choices=[(k, k) for k in LANDED_COST_KINDS])
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    rate = models.DecimalField(max_digits=20, decimal_places=10, default=1)  # base per unit
+    base_amount = models.DecimalField(max_digits=18, decimal_places=2)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="lc_line_positive")]
+
+
+class LandedCostAllocation(TenantOwned):
+    """The share of a landed cost one receipt move carries: into stock and into COGS."""
+
+    landed_cost = models.ForeignKey(
+        LandedCost, on_delete=models.CASCADE, related_name="allocations"
+    )
+    move = models.ForeignKey(StockMove, on_delete=models.PROTECT, related_name="+")
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="+")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
+    basis = models.DecimalField(max_digits=24, decimal_places=6, default=0)  # value, kg or qty
+    amount = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    inventory_amount = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    cogs_amount = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["landed_cost", "move"], name="lc_allocation_unique")
         ]

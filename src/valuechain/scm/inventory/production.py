@@ -15,6 +15,7 @@ from django.db import transaction
 
 from valuechain.platform.events.services import publish
 from valuechain.scm.catalog.models import Variant
+from valuechain.scm.inventory import valuation
 from valuechain.scm.inventory.models import StockMove, Warehouse
 from valuechain.scm.inventory.services import (
     MoveSpec,
@@ -68,9 +69,15 @@ def produce(
     reference: str = "",
     source_type: str = "",
     source_id: int | None = None,
+    unit_cost: Decimal | None = None,
 ) -> StockMove:
-    """Bring produced goods from PRODUCTION into the warehouse's main stock location."""
+    """Bring produced goods from PRODUCTION into the warehouse's main stock location.
+
+    ``unit_cost`` (base currency) is what the caller computed from the consumed components;
+    without it the goods come in at their current cost in the warehouse.
+    """
     amount = clean_quantity(quantity)
+    cost = valuation.clean_unit_cost(unit_cost)
     (move,) = post(
         [
             MoveSpec(
@@ -82,6 +89,7 @@ def produce(
                 reference=reference,
                 source_type=source_type,
                 source_id=source_id,
+                unit_cost=cost,
             )
         ]
     )

@@ -98,6 +98,9 @@ class MoveIn(Schema):
     expires_on: date | None = None
     to_quality: bool = False
     reference: str = Field("", max_length=100)
+    unit_cost: Number | None = Field(
+        None, description="Receipts: cost per unit in the base currency; empty: current cost"
+    )
 
 
 class MoveOut(Schema):
@@ -116,6 +119,8 @@ class MoveOut(Schema):
     source_id: int | None
     actor_id: int | None
     moved_at: datetime
+    unit_cost: Decimal = Field(..., description="Base currency, 6 decimals")
+    value: Decimal = Field(..., description="Base currency, 2 decimals; COGS on shipments")
 
 
 class MoveFilters(Schema):
@@ -330,6 +335,9 @@ class SettingsIn(Schema):
 
     allow_negative_stock: bool | None = None
     fefo: bool | None = None
+    costing_method: str | None = Field(
+        None, description="average or fifo; refused while stock is valued"
+    )
 
 
 class SettingsOut(Schema):
@@ -337,3 +345,4 @@ class SettingsOut(Schema):
 
     allow_negative_stock: bool
     fefo: bool
+    costing_method: str

@@ -30,7 +30,7 @@ from valuechain.platform.events.services import publish
 from valuechain.platform.inputs import clean_choice, clean_code, clean_text
 from valuechain.platform.tenancy.context import current, require_tenant_id
 from valuechain.scm.catalog.models import Variant
-from valuechain.scm.inventory import domain
+from valuechain.scm.inventory import domain, valuation
 from valuechain.scm.inventory.models import (
     InventorySettings,
     Location,
@@ -90,9 +90,12 @@ def policy() -> InventorySettings:
 
 @transaction.atomic
 def update_settings(
-    *, allow_negative_stock: bool | None = None, fefo: bool | None = None
+    *,
+    allow_negative_stock: bool | None = None,
+    fefo: bool | None = None,
+    costing_method: str | None = None,
 ) -> InventorySettings:
-    """Change the tenant's inventory policy (negative stock, FEFO picking)."""
+    """Change the tenant's inventory policy (negative stock, FEFO picking, costing method)."""
     row = InventorySettings.objects.select_for_update().first()
     if row is None:
         try:
@@ -104,10 +107,16 @@ def update_settings(
         row.allow_negative_stock = bool(allow_negative_stock)
     if fefo is not None:
         row.fefo = bool(fefo)
+    if costing_method is not None:
+        row.costing_method = valuation.checked_method(row.costing_method, costing_method)
     row.save()
     publish(
         "InventorySettingsChanged",
-        {"allow_negative_stock": row.allow_negative_stock, "fefo": row.fefo},
+        {
+            "allow_negative_stock": row.allow_negative_stock,
+            "fefo": row.fefo,
+            "costing_method": row.costing_method,
+        },
     )
     return row
 
@@ -285,6 +294,7 @@ class MoveSpec:
     source_id: int | None = None
     reserved: bool = False  # the stock leaving was reserved: lower reserved too
     check: bool = True  # refuse to take unreserved stock that is not there
+    unit_cost: Decimal | None = None  # base currency; None: the current cost (valuation.py)
 
     def balance_keys(self) -> list[BalanceKey]:
         """The balance rows this move changes (internal ends only)."""
@@ -344,8 +354,7 @@ def post(
     for key, change in (incoming or {}).items():
         rows[ids[key]].incoming += change
     save_balances(rows.values())
-    for move in moves:
-        move.save()
+    valuation.save_valued(specs, moves)  # values each move, then writes it
     return moves
 
 
@@ -535,9 +544,15 @@ def receive(
     reference: str = "",
     source_type: str = "",
     source_id: int | None = None,
+    unit_cost: Decimal | None = None,
 ) -> StockMove:
-    """Receive goods from the supplier side into the warehouse's stock (or given) location."""
+    """Receive goods from the supplier side into the warehouse's stock (or given) location.
+
+    ``unit_cost`` is per unit in the tenant's base currency (a PO's price converted);
+    without it the current cost of the variant in the warehouse (0 if never valued).
+    """
     amount = clean_quantity(quantity)
+    cost = valuation.clean_unit_cost(unit_cost)
     target = _internal(location, warehouse) if location else location_of(warehouse, "stock")
     lot = get_lot(variant.pk, lot_number, expires_on) if lot_number else None
     if lot is None and expires_on is not None:
@@ -554,6 +569,7 @@ def receive(
                 reference=reference,
                 source_type=source_type,
                 source_id=source_id,
+                unit_cost=cost,
             )
         ]
     )

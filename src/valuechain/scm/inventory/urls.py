@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from valuechain.scm.inventory import views
+from valuechain.scm.inventory import valuation_views, views
 
 urlpatterns = [
     path("scm/warehouses/", views.warehouse_list, name="inventory-warehouses"),
@@ -37,5 +37,29 @@ urlpatterns = [
         "scm/supply-requests/<int:request_id>/state/",
         views.supply_state,
         name="inventory-supply-state",
+    ),
+    path("scm/stock/valuation/", valuation_views.valuation, name="inventory-valuation"),
+    path(
+        "scm/stock/valuation/settings/",
+        valuation_views.costing_settings,
+        name="inventory-costing-settings",
+    ),
+    path(
+        "scm/stock/landed-costs/", valuation_views.landed_cost_list, name="inventory-landed-costs"
+    ),
+    path(
+        "scm/stock/landed-costs/new/",
+        valuation_views.landed_cost_create,
+        name="inventory-landed-cost-create",
+    ),
+    path(
+        "scm/stock/landed-costs/<int:landed_cost_id>/",
+        valuation_views.landed_cost_detail,
+        name="inventory-landed-cost",
+    ),
+    path(
+        "scm/stock/landed-costs/<int:landed_cost_id>/<str:action>/",
+        valuation_views.landed_cost_action,
+        name="inventory-landed-cost-action",
     ),
 ]

@@ -179,6 +179,7 @@ def receive(request: HttpRequest) -> HttpResponse:
                 lot_number=data["lot_number"],
                 expires_on=data["expires_on"],
                 reference=data["reference"],
+                unit_cost=data.get("unit_cost"),
             ),
         )
         if move is not None:
