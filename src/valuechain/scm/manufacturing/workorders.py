@@ -20,7 +20,7 @@ from valuechain.platform.errors import DomainError
 from valuechain.platform.events.services import publish
 from valuechain.platform.numbering import next_number
 from valuechain.platform.tenancy.context import current
-from valuechain.scm.inventory import production
+from valuechain.scm.inventory import movements, production
 from valuechain.scm.inventory import services as inventory
 from valuechain.scm.inventory.models import SupplyRequest, Warehouse
 from valuechain.scm.manufacturing import domain
@@ -38,9 +38,11 @@ from valuechain.scm.manufacturing.services import (
     not_found,
     variant_of,
 )
+from valuechain.scm.quality import services as quality
 
 COMPONENT_SOURCE = "manufacturing.workordercomponent"
 ORDER_SOURCE = "manufacturing.workorder"
+RECORD_SOURCE = "manufacturing.productionrecord"
 LIVE_STATES = ("planned", "released", "in_progress")
 
 
@@ -256,8 +258,10 @@ def record_production(work_order_id: int, *, good: Any, scrap: Any = 0) -> Produ
     """Report good and scrapped units of an order in progress.
 
     Components are consumed in proportion to the units made (good + scrap), good units go
-    into the warehouse's stock, by-products follow the units made. Refused: ``not_started``,
-    ``nothing_produced`` (0 and 0), ``over_production`` (more than the quantity left).
+    into the warehouse's stock (into QUALITY, with an inspection opened, when the variant
+    has an active production inspection plan), by-products follow the units made.
+    Refused: ``not_started``, ``nothing_produced`` (0 and 0), ``over_production`` (more
+    than the quantity left).
     """
     order = _locked(work_order_id)
     if order.state != "in_progress":
@@ -291,11 +295,24 @@ def record_production(work_order_id: int, *, good: Any, scrap: Any = 0) -> Produ
             production.consume_reserved(COMPONENT_SOURCE, component.pk, due, reference=order.number)
             component.consumed_quantity += due
             component.save(update_fields=["consumed_quantity", "updated_at"])
+    # Output of a variant with a production inspection plan waits in QUALITY, not sellable.
+    inspect = good_amount > 0 and quality.plan_for(order.variant_id, "production") is not None
     if good_amount > 0:
         production.produce(
             variant=order.variant,
             warehouse=order.warehouse,
             quantity=good_amount,
+            reference=order.number,
+            source_type=ORDER_SOURCE,
+            source_id=order.pk,
+        )
+    if inspect:
+        movements.post_move(
+            kind="transfer",
+            variant=order.variant,
+            quantity=good_amount,
+            from_location=inventory.location_of(order.warehouse, "stock"),
+            to_location=inventory.location_of(order.warehouse, "quality"),
             reference=order.number,
             source_type=ORDER_SOURCE,
             source_id=order.pk,
@@ -322,6 +339,17 @@ def record_production(work_order_id: int, *, good: Any, scrap: Any = 0) -> Produ
         scrap_quantity=scrap_amount,
         recorded_at=timezone.now(),
     )
+    if inspect:
+        quality.open_inspection(
+            stage="production",
+            source_type=RECORD_SOURCE,
+            source_id=record.pk,
+            variant_id=order.variant_id,
+            warehouse_id=order.warehouse_id,
+            quantity=good_amount,
+            work_centre_id=order.work_centre_id,
+            reference=order.number,
+        )
     _event("ProductionRecorded", order, good=str(good_amount), scrap=str(scrap_amount))
     return record
 
