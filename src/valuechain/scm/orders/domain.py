@@ -38,6 +38,17 @@ STATE_TITLES = {
     "closed": "closed",
     "cancelled": "cancelled",
 }
+# What an order's history records besides its states: the carrier delivered a shipment,
+# goods came back on a customer return (RMA), a refund or credit was recorded.
+EVENT_KINDS = (*STATES, "delivered", "returned", "refunded")
+EVENT_TITLES = {
+    **STATE_TITLES,
+    "delivered": "delivered",
+    "returned": "returned",
+    "refunded": "refunded",
+}
+# Incoterms 2020, the trade term an order ships under (the commercial invoice prints it).
+INCOTERMS = ("EXW", "FCA", "CPT", "CIP", "DAP", "DPU", "DDP", "FAS", "FOB", "CFR", "CIF")
 # How a line is supplied: from stock (reserved on confirm), made/bought to order (a supply
 # request on confirm), a kit (its components are reserved), or nothing (service/consumable).
 SUPPLY_KINDS = ("stock", "mto", "kit", "none")
@@ -64,6 +75,18 @@ def check_transition(current: str, target: str) -> None:
             status=409,
             details={"state": current, "target": target},
         )
+
+
+def clean_incoterm(value: object) -> str:
+    """The Incoterms 2020 code in upper case ("" for none); ``invalid_incoterm`` otherwise."""
+    text = str(value or "").strip().upper()
+    if text and text not in INCOTERMS:
+        raise DomainError(
+            "invalid_incoterm",
+            f"Choose one of the Incoterms 2020: {', '.join(INCOTERMS)}.",
+            field="incoterm",
+        )
+    return text
 
 
 def can_transition(current: str, target: str) -> bool:

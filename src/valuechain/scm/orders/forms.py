@@ -96,6 +96,10 @@ class OrderForm(ServiceForm):
     )
     ship_to_region = forms.CharField(required=False, max_length=100, label="Ship-to region")
     ship_to_postal_code = forms.CharField(required=False, max_length=20, label="Postal code")
+    incoterm = forms.ChoiceField(
+        required=False, choices=[("", "—")] + [(c, c) for c in domain.INCOTERMS], label="Incoterm"
+    )
+    incoterm_place = forms.CharField(required=False, max_length=100, label="Incoterm place")
     allow_split = forms.BooleanField(required=False, initial=True, label="Allow split shipments")
     accept_backorder = forms.BooleanField(required=False, label="Backorder what is short")
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))

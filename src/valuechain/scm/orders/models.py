@@ -13,9 +13,17 @@ from django.db.models import Q
 
 from valuechain.platform.money import Money
 from valuechain.platform.tenancy.models import TenantOwned
-from valuechain.scm.orders.domain import CHANNELS, PRICE_SOURCES, STATES, SUPPLY_KINDS
+from valuechain.scm.orders.domain import (
+    CHANNELS,
+    EVENT_KINDS,
+    INCOTERMS,
+    PRICE_SOURCES,
+    STATES,
+    SUPPLY_KINDS,
+)
 
 STATE_CHOICES = [(s, s.replace("_", " ")) for s in STATES]
+EVENT_CHOICES = [(s, s.replace("_", " ")) for s in EVENT_KINDS]
 
 
 class SalesOrder(TenantOwned):
@@ -51,6 +59,10 @@ class SalesOrder(TenantOwned):
     ship_to_country = models.CharField(max_length=2, blank=True)
     ship_to_region = models.CharField(max_length=100, blank=True)
     ship_to_postal_code = models.CharField(max_length=20, blank=True)
+    incoterm = models.CharField(  # Incoterms 2020 code; empty: none agreed
+        max_length=3, blank=True, choices=[(code, code) for code in INCOTERMS]
+    )
+    incoterm_place = models.CharField(max_length=100, blank=True)  # "Hamburg port", "buyer's door"
     allow_split = models.BooleanField(default=True)
     accept_backorder = models.BooleanField(default=False)
     warehouse = models.ForeignKey(
@@ -165,7 +177,7 @@ class SalesOrderEvent(TenantOwned):
     audited = False  # the row is itself history
 
     order = models.ForeignKey(SalesOrder, on_delete=models.CASCADE, related_name="events")
-    state = models.CharField(max_length=20, choices=STATE_CHOICES)
+    state = models.CharField(max_length=20, choices=EVENT_CHOICES)  # a state, or delivered…
     account = models.ForeignKey(
         "customers.Account", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -257,7 +257,7 @@ def timeline_entries(
             source="sales_order",
             record_id=row.pk,
             kind=f"sales_order_{row.state}",
-            title=f"Order {row.order.number} {domain.STATE_TITLES[row.state]}",
+            title=f"Order {row.order.number} {domain.EVENT_TITLES[row.state]}",
             detail=row.detail,
             channel=domain.TOUCH_POINT_CHANNELS.get(row.order.channel, ""),
             url=reverse("orders-detail", args=[row.order_id]),

@@ -41,6 +41,8 @@ class OrderIn(Schema):
     ship_to_country: str | None = Field(None, description="Default: the shipping address")
     ship_to_region: str | None = None
     ship_to_postal_code: str | None = None
+    incoterm: str = Field("", description="Incoterms 2020 code: EXW, FCA, DAP, DDP…")
+    incoterm_place: str = Field("", max_length=100, description="The named place")
     allow_split: bool = True
     accept_backorder: bool = False
     warehouse_id: int | None = Field(None, description="Reserve only in this warehouse")
@@ -169,6 +171,8 @@ class OrderOut(OrderSummaryOut):
     ship_to_country: str
     ship_to_region: str
     ship_to_postal_code: str
+    incoterm: str
+    incoterm_place: str
     customer_group: str
     allow_split: bool
     accept_backorder: bool

@@ -442,6 +442,8 @@ def _create(data: Mapping[str, Any], number: str | None) -> tuple[SalesOrder, li
             "ship_to_postal_code",
             20,
         ),
+        incoterm=domain.clean_incoterm(data.get("incoterm")),
+        incoterm_place=clean_text(data.get("incoterm_place"), "incoterm_place", 100),
         allow_split=bool(data.get("allow_split", True)),
         accept_backorder=bool(data.get("accept_backorder", False)),
         warehouse=_warehouse(data.get("warehouse_id")),
