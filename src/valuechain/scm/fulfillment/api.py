@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Status
 
 from valuechain.platform.api import ListParams, Page, area_router, paginate
 from valuechain.platform.errors import DomainError
-from valuechain.scm.fulfillment import queries, services
+from valuechain.scm.fulfillment import commercial_invoice, queries, services, tracking
 from valuechain.scm.fulfillment.models import FulfillmentSettings, Package, PickList, Shipment
 from valuechain.scm.fulfillment.schemas import (
     PackageCloseIn,
@@ -32,6 +32,10 @@ from valuechain.scm.fulfillment.schemas import (
     ShipmentListFilters,
     ShipmentOut,
     ShipmentPatch,
+    TrackedEventIn,
+    TrackingEventIn,
+    TrackingEventOut,
+    TrackingResultOut,
 )
 
 router = area_router("scm", tags=["fulfillment"])
@@ -248,3 +252,78 @@ def update_shipment(request: HttpRequest, shipment_id: int, data: ShipmentPatch)
     if state == "delivered":
         services.mark_delivered(shipment_id)
     return queries.shipment(shipment_id)
+
+
+# --- tracking -------------------------------------------------------------------------------
+
+
+def _result(result: tracking.TrackingResult) -> tracking.TrackingResult:
+    result.order_state = queries.sales_order(result.shipment.order_id).state  # type: ignore[attr-defined,union-attr]
+    return result
+
+
+@router.get(
+    "/shipments/{shipment_id}/tracking-events",
+    response=Page[TrackingEventOut],
+    summary="List a shipment's tracking events",
+)
+def list_tracking_events(
+    request: HttpRequest, shipment_id: int, params: Query[ListParams]
+) -> dict[str, Any]:
+    """The carrier's events of the shipment, oldest first unless sorted otherwise."""
+    queries.shipment(shipment_id)  # 404 for another tenant's or a missing shipment
+    return paginate(
+        queries.tracking_events(shipment_id),
+        params,
+        sortable=queries.TRACKING_EVENT_SORTS,
+        default_sort=("occurred_at", "id"),
+    )
+
+
+@router.post(
+    "/shipments/{shipment_id}/tracking-events",
+    response={200: TrackingResultOut, 201: TrackingResultOut},
+    summary="Record tracking events of a shipment",
+)
+def record_tracking_events(
+    request: HttpRequest, shipment_id: int, data: list[TrackingEventIn] | TrackingEventIn
+) -> Status[tracking.TrackingResult]:
+    """One event or a list; events recorded already are skipped (201 when any is new)."""
+    events = data if isinstance(data, list) else [data]
+    result = tracking.record_events(shipment_id, [event.dict() for event in events])
+    return Status(201 if result.recorded else 200, _result(result))
+
+
+@router.post(
+    "/tracking-events",
+    response={200: list[TrackingResultOut], 201: list[TrackingResultOut]},
+    summary="Record tracking events by tracking number",
+)
+def record_tracked_events(
+    request: HttpRequest, data: list[TrackedEventIn] | TrackedEventIn
+) -> Status[list[tracking.TrackingResult]]:
+    """Events naming their shipment by tracking number (one or a list), e.g. a carrier's push."""
+    events = data if isinstance(data, list) else [data]
+    results = tracking.record_events_by_tracking_number([event.dict() for event in events])
+    created = any(result.recorded for result in results)
+    return Status(201 if created else 200, [_result(result) for result in results])
+
+
+@router.get(
+    "/shipments/{shipment_id}/commercial-invoice.pdf",
+    response={200: None},
+    summary="Commercial invoice of a cross-border shipment (PDF)",
+)
+def get_commercial_invoice(request: HttpRequest, shipment_id: int) -> HttpResponse:
+    """Seller, buyer, ship-to, incoterm and per line HS code, origin, quantity, value, weight.
+
+    409 ``not_cross_border`` / ``country_unknown`` / ``customs_data_missing`` (with the
+    products lacking an HS code or country of origin in ``details.missing``).
+    """
+    invoice = commercial_invoice.build(shipment_id)
+    response = HttpResponse(
+        commercial_invoice.render_pdf(invoice), content_type=commercial_invoice.CONTENT_TYPE
+    )
+    name = f"commercial-invoice-{invoice.shipment_number}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response

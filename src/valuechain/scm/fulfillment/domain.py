@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 
 ZERO = Decimal("0")
@@ -35,6 +36,15 @@ MAX_QUANTITY = Decimal("100000000000000")  # fits max_digits=18, decimal_places=
 PICK_LIST_STATES = ("open", "in_progress", "done", "cancelled")
 PACKAGE_STATES = ("open", "packed", "shipped", "cancelled")
 SHIPMENT_STATES = ("shipped", "delivered")
+# What carriers report of a shipment, in their usual order; "delivered" delivers it.
+TRACKING_STATUSES = (
+    "info_received",
+    "in_transit",
+    "out_for_delivery",
+    "delivered",
+    "exception",
+    "returned",
+)
 
 # Allowed moves of each state machine: {state: states it may move to}.
 PICK_LIST_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -406,3 +416,75 @@ def check_company_prefix(prefix: str) -> str:
             field="gs1_company_prefix",
         )
     return text
+
+
+# --- tracking -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrackingReport:
+    """One carrier event as received, checked: what it says happened, when and where."""
+
+    occurred_at: datetime
+    status: str
+    code: str = ""
+    location: str = ""
+    description: str = ""
+
+    @property
+    def key(self) -> tuple[datetime, str, str]:
+        """What makes a carrier's event the same one sent again (with the shipment)."""
+        return (self.occurred_at, self.status, self.code)
+
+
+def tracking_report(
+    *,
+    occurred_at: object,
+    status: object,
+    code: object = "",
+    location: object = "",
+    description: object = "",
+    field: str = "events",
+) -> TrackingReport:
+    """A carrier event checked: a known status, a time with its zone, texts within limits."""
+    text = str(status or "").strip().lower()
+    if text not in TRACKING_STATUSES:
+        raise RuleBroken(
+            "invalid_tracking_status",
+            f"Unknown tracking status {text!r}; use one of {', '.join(TRACKING_STATUSES)}.",
+            field=f"{field}.status",
+        )
+    if not isinstance(occurred_at, datetime) or occurred_at.utcoffset() is None:
+        raise RuleBroken(
+            "invalid_occurred_at",
+            "Give the event's time with its time zone (ISO 8601, e.g. 2026-03-02T14:05:00Z).",
+            field=f"{field}.occurred_at",
+        )
+    limits = (("code", code, 50), ("location", location, 200), ("description", description, 300))
+    texts: dict[str, str] = {}
+    for name, value, limit in limits:
+        texts[name] = str(value or "").strip()
+        if len(texts[name]) > limit:
+            raise RuleBroken(
+                "too_long", f"The {name} is at most {limit} characters.", field=f"{field}.{name}"
+            )
+    return TrackingReport(occurred_at.astimezone(UTC), text, **texts)  # stored in UTC
+
+
+def new_reports(
+    reports: Iterable[TrackingReport], known: Iterable[tuple[datetime, str, str]]
+) -> list[TrackingReport]:
+    """The reports not recorded yet (nor twice in the same batch), oldest first."""
+    seen = set(known)
+    fresh: list[TrackingReport] = []
+    for report in sorted(reports, key=lambda r: (r.occurred_at, TRACKING_STATUSES.index(r.status))):
+        if report.key not in seen:
+            seen.add(report.key)
+            fresh.append(report)
+    return fresh
+
+
+def delivered_at(reports: Iterable[TrackingReport]) -> datetime | None:
+    """When the first ``delivered`` event says the shipment arrived (None: not yet)."""
+    times = [r.occurred_at for r in reports if r.status == "delivered"]
+    return min(times) if times else None

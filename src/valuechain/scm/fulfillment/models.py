@@ -4,7 +4,8 @@ A ``PickList`` groups the reserved lines of several orders of one warehouse, in 
 order; each ``PickListLine`` takes one reservation's quantity at one location (and lot)
 and counts what was picked, packed and shipped from it. A ``Package`` (numbered with an
 SSCC-18) holds picked quantities of one order in ``PackageLine`` rows; a ``Shipment``
-sends packed packages of one order with the carrier's name and tracking number.
+sends packed packages of one order with the carrier's name and tracking number; the
+carrier's scans of it come back as ``TrackingEvent`` rows.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from valuechain.scm.fulfillment.domain import (
     PACKAGE_STATES,
     PICK_LIST_STATES,
     SHIPMENT_STATES,
+    TRACKING_STATUSES,
     LineProgress,
     package_weight,
 )
@@ -220,3 +222,36 @@ class PackageLine(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.package_id}: {self.quantity}"
+
+
+class TrackingEvent(TenantOwned):
+    """One scan or status the carrier reported for a shipment (in transit, delivered…)."""
+
+    audited = False  # the row is itself history, written by carriers
+
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="events")
+    occurred_at = models.DateTimeField()  # when the carrier says it happened
+    status = models.CharField(
+        max_length=20, choices=[(s, s.replace("_", " ")) for s in TRACKING_STATUSES]
+    )
+    code = models.CharField(max_length=50, blank=True)  # the carrier's own event code
+    location = models.CharField(max_length=200, blank=True)
+    description = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            # A carrier sending the same event again does not record it twice.
+            models.UniqueConstraint(
+                fields=["tenant", "shipment", "occurred_at", "status", "code"],
+                name="trackingevent_unique",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["tenant", "shipment", "occurred_at"], name="trackingevent_by_shipment"
+            )
+        ]
+        ordering = ["occurred_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.shipment_id} {self.status} {self.occurred_at:%Y-%m-%d %H:%M}"

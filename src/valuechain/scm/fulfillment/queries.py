@@ -24,6 +24,7 @@ from valuechain.scm.fulfillment.models import (
     PickList,
     PickListLine,
     Shipment,
+    TrackingEvent,
 )
 from valuechain.scm.inventory import queries as inventory_queries
 from valuechain.scm.inventory.models import Location, Reservation, Warehouse
@@ -339,6 +340,14 @@ def shipments(filters: ShipmentFilters | None = None) -> QuerySet[Shipment]:
 def shipment(shipment_id: int) -> Shipment:
     """One shipment; DoesNotExist otherwise."""
     return shipments().get(pk=shipment_id)
+
+
+TRACKING_EVENT_SORTS = ("occurred_at", "status", "id")
+
+
+def tracking_events(shipment_id: int) -> QuerySet[TrackingEvent]:
+    """The carrier's events of one shipment."""
+    return TrackingEvent.objects.filter(shipment_id=shipment_id)
 
 
 def packable_orders(warehouse_id: int | None = None) -> list[dict[str, Any]]:

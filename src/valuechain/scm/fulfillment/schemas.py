@@ -274,3 +274,50 @@ class ShipmentListFilters(Schema):
             carrier=self.carrier,
             q=self.q,
         )
+
+
+# --- tracking -------------------------------------------------------------------------------
+
+
+class TrackingEventIn(Schema):
+    """One event a carrier reports for a shipment."""
+
+    occurred_at: datetime = Field(..., description="When it happened, with the time zone")
+    status: str = Field(
+        ...,
+        description="info_received, in_transit, out_for_delivery, delivered, exception, returned",
+    )
+    code: str = Field("", max_length=50, description="The carrier's own event code")
+    location: str = Field("", max_length=200)
+    description: str = Field("", max_length=300)
+
+
+class TrackedEventIn(TrackingEventIn):
+    """A carrier event naming its shipment by tracking number."""
+
+    tracking_number: str = Field(..., max_length=100)
+
+
+class TrackingEventOut(Schema):
+    """A recorded tracking event."""
+
+    id: int
+    shipment_id: int
+    occurred_at: datetime
+    status: str
+    code: str
+    location: str
+    description: str
+
+
+class TrackingResultOut(Schema):
+    """What an ingestion did to one shipment."""
+
+    shipment_id: int = Field(..., alias="shipment.pk")
+    shipment_number: str = Field(..., alias="shipment.number")
+    shipment_state: str = Field(..., alias="shipment.state")
+    delivered_at: datetime | None = Field(None, alias="shipment.delivered_at")
+    order_id: int = Field(..., alias="shipment.order_id")
+    order_state: str = Field(..., alias="order_state")
+    recorded: list[TrackingEventOut]
+    duplicates: int

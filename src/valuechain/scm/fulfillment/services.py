@@ -27,7 +27,7 @@ from valuechain.platform.numbering import next_number
 from valuechain.platform.tenancy.context import current, require_tenant_id
 from valuechain.platform.tenancy.models import Membership
 from valuechain.scm.barcodes import gs1
-from valuechain.scm.fulfillment import domain, queries
+from valuechain.scm.fulfillment import domain, queries, tracking
 from valuechain.scm.fulfillment.models import (
     FulfillmentSettings,
     Package,
@@ -823,4 +823,5 @@ def mark_delivered(shipment_id: int, *, delivered_at: datetime | None = None) ->
     shipment.delivered_at = delivered_at or timezone.now()
     shipment.save(update_fields=["state", "delivered_at", "updated_at"])
     publish("ShipmentDelivered", _shipment_payload(shipment))
+    tracking.close_order_if_delivered(shipment)  # the last delivery closes the order
     return shipment

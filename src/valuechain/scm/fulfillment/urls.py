@@ -69,4 +69,14 @@ urlpatterns = [
         views.shipment_update,
         name="fulfillment-shipment-update",
     ),
+    path(
+        f"{P}/shipments/<int:shipment_id>/commercial-invoice.pdf",
+        views.shipment_commercial_invoice,
+        name="fulfillment-shipment-commercial-invoice",
+    ),
+    path(
+        f"{P}/shipments/<int:shipment_id>/tracking-events/",
+        views.shipment_tracking_event,
+        name="fulfillment-shipment-tracking-event",
+    ),
 ]

@@ -11,12 +11,14 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.decorators import requires
 from valuechain.platform.identity.domain import allows
-from valuechain.scm.fulfillment import domain, queries, services
+from valuechain.scm.fulfillment import commercial_invoice, domain, queries, services, tracking
 from valuechain.scm.fulfillment.models import Package, PickList, Shipment
 from valuechain.scm.inventory.models import Warehouse
 
@@ -396,9 +398,53 @@ def shipment_detail(request: HttpRequest, shipment_id: int) -> HttpResponse:
         "shipment": shipment,
         "packages": packages,
         "total_weight": total,
+        "tracking_events": tracking.events_of(shipment.pk),
+        "tracking_statuses": domain.TRACKING_STATUSES,
+        "cross_border": bool(
+            shipment.warehouse.country
+            and shipment.order.ship_to_country
+            and shipment.warehouse.country.upper() != shipment.order.ship_to_country.upper()
+        ),
         "can_write": _can_write(request),
     }
     return render(request, "fulfillment/shipment_detail.html", context)
+
+
+@requires("scm", "read")
+def shipment_commercial_invoice(request: HttpRequest, shipment_id: int) -> HttpResponse:
+    """/scm/fulfillment/shipments/<id>/commercial-invoice.pdf: the PDF, or back with why not."""
+    invoice = _run(request, lambda: commercial_invoice.build(shipment_id), "")
+    if invoice is None:
+        return redirect("fulfillment-shipment", shipment_id)
+    response = HttpResponse(
+        commercial_invoice.render_pdf(invoice), content_type=commercial_invoice.CONTENT_TYPE
+    )
+    name = f"commercial-invoice-{invoice.shipment_number}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+@requires("scm", "write")
+@require_POST
+def shipment_tracking_event(request: HttpRequest, shipment_id: int) -> HttpResponse:
+    """Record a carrier event typed in by hand (a phone call, a scan on the carrier's site)."""
+    event = {
+        "occurred_at": _aware(request.POST.get("occurred_at", "")),
+        "status": request.POST.get("status", ""),
+        "code": request.POST.get("code", ""),
+        "location": request.POST.get("location", ""),
+        "description": request.POST.get("description", ""),
+    }
+    _run(request, lambda: tracking.record_events(shipment_id, [event]), "Tracking event recorded.")
+    return redirect("fulfillment-shipment", shipment_id)
+
+
+def _aware(text: str) -> Any:
+    """A datetime-local input read in the current time zone (None when unreadable)."""
+    parsed = parse_datetime(text.strip()) if text.strip() else None
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed
 
 
 @requires("scm", "write")
