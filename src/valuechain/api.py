@@ -24,7 +24,6 @@ from valuechain.scm.inventory.valuation_api import router as inventory_valuation
 from valuechain.scm.manufacturing.api import router as manufacturing_router
 from valuechain.scm.orders.api import router as orders_router
 from valuechain.scm.payables.api import router as payables_router
-from valuechain.scm.payables.api import router as payables_router
 from valuechain.scm.procurement.api import router as procurement_router
 from valuechain.scm.purchasing.api import router as purchasing_router
 from valuechain.scm.quality.api import router as quality_router
@@ -58,7 +57,6 @@ api = build_api(
         ("/", procurement_router),
         ("/", purchasing_router),
         ("/", manufacturing_router),
-        ("/", payables_router),
         ("/", receiving_router),
         ("/", quality_router),
         ("/", returns_router),
