@@ -462,3 +462,30 @@ def update_selection_settings(**weights: Any) -> ProcurementSettings:
         {name: str(weight) for name, weight in weights_of(row).items()},
     )
     return row
+
+
+@transaction.atomic
+def record_lead_time(
+    *, supplier_id: int, variant_id: int, mean_days: Decimal, std_days: Decimal
+) -> SupplierProduct | None:
+    """Store the lead time receipts measured (mean and spread in days) on the supplier's record
+    of the variant; None when the supplier has no such record. Called by receiving."""
+    row = (
+        SupplierProduct.objects.select_for_update()
+        .filter(supplier_id=supplier_id, variant_id=variant_id)
+        .first()
+    )
+    if row is None:
+        return None
+    row.lead_time_days = min(mean_days, MAX_LEAD_TIME_DAYS).quantize(Decimal("0.01"))
+    row.lead_time_std_days = min(std_days, MAX_LEAD_TIME_DAYS).quantize(Decimal("0.01"))
+    row.save(update_fields=["lead_time_days", "lead_time_std_days", "updated_at"])
+    publish(
+        "SupplierLeadTimeLearned",
+        {
+            "supplier_product_id": row.pk,
+            "lead_time_days": str(row.lead_time_days),
+            "lead_time_std_days": str(row.lead_time_std_days),
+        },
+    )
+    return row
