@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("valuechain.scm.purchasing.urls")),
     path("", include("valuechain.scm.manufacturing.urls")),
     path("", include("valuechain.scm.receiving.urls")),
+    path("", include("valuechain.scm.quality.urls")),
     path("", include("valuechain.scm.returns.urls")),
     path("", include("valuechain.scm.payables.urls")),
     path("django-admin/", admin_site.urls),

@@ -6,6 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.utils import timezone
+from tests.scm.quality.conftest import (
+    D,
+    Lab,
+    assert_ledger_reconciles,
+    on_hand,
+    receive_for_inspection,
+    variant,
+)
 
 from valuechain.platform.tenancy.models import Tenant
 from valuechain.scm.inventory import services as inventory
@@ -15,8 +23,6 @@ from valuechain.scm.manufacturing import workorders
 from valuechain.scm.procurement import services as procurement
 from valuechain.scm.quality import plans, queries, services
 from valuechain.scm.quality.models import Inspection
-
-from .conftest import D, Lab, assert_ledger_reconciles, on_hand, receive_for_inspection, variant
 
 
 def _work_order(lab: Lab) -> tuple[int, int]:

@@ -7,6 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from tests.scm.quality.conftest import (
+    D,
+    Lab,
+    assert_ledger_reconciles,
+    on_hand,
+    receive_for_inspection,
+)
 
 from valuechain.platform.errors import DomainError
 from valuechain.platform.events.models import OutboxEvent
@@ -15,8 +22,6 @@ from valuechain.scm.inventory import services as inventory
 from valuechain.scm.inventory.models import StockMove
 from valuechain.scm.quality import plans, services
 from valuechain.scm.quality.models import Disposition, Inspection, InspectionResult
-
-from .conftest import D, Lab, assert_ledger_reconciles, on_hand, receive_for_inspection
 
 
 def answers(lab: Lab, *, visual: Any = True, diameter: Any = "10") -> dict[int, dict[str, Any]]:
@@ -128,7 +133,7 @@ def test_completing_all_good_moves_everything_to_stock_exactly(lab: Lab) -> None
         InspectionResult.objects.filter(inspection=done).values_list("passed", "measured_value")
     ) == [(True, None), (True, D(10))]
     event = OutboxEvent.objects.get(type="InspectionCompleted")
-    assert (event.payload["accepted"], event.payload["rejected"]) == ("12.5", "0")
+    assert (event.payload["accepted"], event.payload["rejected"]) == ("12.5000", "0.0000")
     assert_ledger_reconciles()
 
 

@@ -26,6 +26,14 @@ from valuechain.scm.quality.models import (
 )
 
 ZERO = Decimal(0)
+QUANTUM = Decimal("0.0001")
+
+
+def q4(value: Decimal | None) -> Decimal:
+    """A summed quantity with the 4 places of the columns (SQLite sums drop them)."""
+    return (value or ZERO).quantize(QUANTUM)
+
+
 PLAN_SORTS = ("name", "stage", "created_at")
 REASON_SORTS = ("code", "name")
 INSPECTION_SORTS = ("number", "state", "created_at", "inspected_at", "quantity")
@@ -201,7 +209,7 @@ def rejected_on_hold(supplier_id: int | None = None) -> list[dict[str, Any]]:
             "lot_number": r.lot.number if r.lot else "",
             "warehouse_id": r.warehouse_id,
             "supplier_id": r.supplier_id,
-            "quantity": r.held,
+            "quantity": q4(r.held),
             "source_type": r.source_type,
             "source_id": r.source_id,
             "po_line_id": po_lines.get(r.source_id)
@@ -268,13 +276,13 @@ def acceptance_by_supplier(
         )
     )
     count = _completed(period(date_from, date_to)).filter(supplier_id=supplier_id).count()
-    inspected = totals["inspected"] or ZERO
-    accepted = totals["accepted"] or ZERO
+    inspected = q4(totals["inspected"])
+    accepted = q4(totals["accepted"])
     return {
         "inspections": count,
         "inspected": inspected,
         "accepted": accepted,
-        "rejected": totals["rejected"] or ZERO,
+        "rejected": q4(totals["rejected"]),
         "acceptance_percent": domain.rate_percent(accepted, inspected),
     }
 
@@ -328,7 +336,7 @@ def defect_rates(
     ):
         reasons[row[key]].append(
             domain.ReasonCount(
-                row["defect_reason__code"], row["defect_reason__name"], row["quantity"]
+                row["defect_reason__code"], row["defect_reason__name"], q4(row["quantity"])
             )
         )
     result = [
@@ -336,8 +344,8 @@ def defect_rates(
             group_id=row[key],
             label=row[label],
             inspections=row["count"],
-            inspected=row["inspected"],
-            rejected=row["rejected"],
+            inspected=q4(row["inspected"]),
+            rejected=q4(row["rejected"]),
             rate_percent=domain.rate_percent(row["rejected"], row["inspected"]),
             top_reasons=domain.top_reasons(reasons[row[key]], limit_reasons),
         )

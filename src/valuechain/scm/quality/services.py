@@ -73,7 +73,8 @@ def plan_for(variant_id: int, stage: str) -> InspectionPlan | None:
 
 
 def _quantity(value: Any, field: str, *, positive: bool = False) -> Decimal:
-    return clean_number(value, field, places=4, maximum=MAX_QUANTITY, positive=positive)
+    number = clean_number(value, field, places=4, maximum=MAX_QUANTITY, positive=positive)
+    return number.quantize(domain.QUANTUM)  # as stored, so answers read the same on every DB
 
 
 @transaction.atomic
