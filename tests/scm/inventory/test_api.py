@@ -196,6 +196,7 @@ def test_settings_rules_and_supply_requests(setup):
     assert client.get("/api/v1/inventory/settings").json() == {
         "allow_negative_stock": False,
         "fefo": False,
+        "costing_method": "average",
     }
     assert (
         client.put(
