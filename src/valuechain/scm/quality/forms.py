@@ -152,8 +152,8 @@ class ChecklistForm(ServiceForm):
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
-    defect_reason = forms.ModelChoiceField(
-        queryset=DefectReason.objects.none(), required=False, label="Defect reason"
+    defect_reason = forms.TypedChoiceField(
+        coerce=int, empty_value=None, required=False, label="Defect reason"
     )
     accept_with_deviation = forms.BooleanField(
         label="Accept with deviation (a check failed but the goods are accepted)", required=False
@@ -186,9 +186,11 @@ class ChecklistForm(ServiceForm):
                 )
         # the checks come first on the page
         self.fields = {**fields, **self.fields}
-        self.fields["defect_reason"].queryset = DefectReason.objects.filter(  # type: ignore[attr-defined]
-            is_active=True
-        ).order_by("code")
+        reasons = DefectReason.objects.filter(is_active=True).order_by("code")
+        self.fields["defect_reason"].choices = [  # type: ignore[attr-defined]
+            ("", "—"),
+            *[(r.pk, str(r)) for r in reasons],
+        ]
 
     def service_arguments(self) -> dict[str, Any]:
         """Keyword arguments of ``complete_inspection``."""
@@ -200,12 +202,11 @@ class ChecklistForm(ServiceForm):
                 results[check.pk] = {"value": raw}
             else:
                 results[check.pk] = {"passed": {"pass": True, "fail": False}.get(raw)}
-        reason = data.get("defect_reason")
         return {
             "results": results,
             "accepted": data["accepted_quantity"],
             "rejected": data.get("rejected_quantity") or "0",
-            "defect_reason_id": reason.pk if reason else None,
+            "defect_reason_id": data.get("defect_reason"),
             "accept_with_deviation": data.get("accept_with_deviation", False),
             "note": data.get("note", ""),
         }
