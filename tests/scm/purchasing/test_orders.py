@@ -93,11 +93,16 @@ def test_line_errors(buying):
     with pytest.raises(DomainError) as caught:
         services.add_line(lyon_order.pk, variant_id=buying.nut.pk, quantity="1")
     assert (caught.value.code, caught.value.field) == ("unit_price_required", "unit_price")
-    line = services.add_line(lyon_order.pk, variant_id=buying.nut.pk, quantity="3", unit_price="0.5")
+    line = services.add_line(
+        lyon_order.pk, variant_id=buying.nut.pk, quantity="3", unit_price="0.5"
+    )
     assert line.net_amount == D("1.50")
     with pytest.raises(DomainError) as caught:
         services.add_line(
-            order.pk, variant_id=buying.bolt.pk, quantity="1", supplier_product_id=buying.lyon_bolt.pk
+            order.pk,
+            variant_id=buying.bolt.pk,
+            quantity="1",
+            supplier_product_id=buying.lyon_bolt.pk,
         )
     assert caught.value.code == "wrong_supplier"
 
