@@ -270,3 +270,30 @@ def test_current_cost_and_valued_locations(network: Network):
         valuation.valued_warehouse(services.location_of(network.dc1, "transit")) == network.dc1.pk
     )
     assert valuation.valued_warehouse(services.virtual_location("customer")) is None
+
+
+def test_in_transit_counts_under_the_receiving_warehouse_and_put_away_changes_nothing(
+    network: Network,
+):
+    services.receive(
+        variant=network.apple,
+        warehouse=network.dc1,
+        quantity=D(4),
+        unit_cost=D(3),
+        location=services.location_of(network.dc1, "receiving"),
+    )
+    put_away = movements.post_move(
+        kind="transfer",
+        variant=network.apple,
+        quantity=D(4),
+        from_location=services.location_of(network.dc1, "receiving"),
+        to_location=services.location_of(network.dc1, "stock"),
+    )
+    assert (put_away.unit_cost, put_away.value) == (D("3.000000"), D("12.00"))
+    assert _held(network, network.dc1)[:2] == (D(4), D("12.00"))
+    movements.ship_transfer(
+        variant=network.apple, from_warehouse=network.dc1, to_warehouse=network.dc2, quantity=D(1)
+    )
+    by_code = {r["warehouse_code"]: r["value"] for r in valuation_report.report()["by_warehouse"]}
+    assert by_code == {"DC1": D("9.00"), "DC2": D("3.00")}  # DC2's while in transit
+    assert valuation_report.reconcile() == []
