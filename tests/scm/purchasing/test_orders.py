@@ -41,13 +41,21 @@ def test_create_prices_from_breaks_and_snapshots(buying):
     )
     lines = list(order.lines.order_by("position"))
     assert [
-        (l.position, l.sku, l.supplier_sku, l.gtin, l.quantity, l.unit_price, l.net_amount)
-        for l in lines
+        (
+            line.position,
+            line.sku,
+            line.supplier_sku,
+            line.gtin,
+            line.quantity,
+            line.unit_price,
+            line.net_amount,
+        )
+        for line in lines
     ] == [
         (1, "BOLT", "NW-B", "4006381333931", D("100"), D("0.90"), D("90.00")),
         (2, "NUT", "NW-N", "", D("50"), D("0.20"), D("10.00")),
     ]
-    assert [l.requested_on for l in lines] == [dt.date(2026, 4, 20), dt.date(2026, 5, 1)]
+    assert [line.requested_on for line in lines] == [dt.date(2026, 4, 20), dt.date(2026, 5, 1)]
     assert lines[0].supplier_product_id == buying.nord_bolt.pk
     assert (order.net_total, order.fx_rate, order.base_net_total) == (D("100.00"), 1, D("100.00"))
     assert OutboxEvent.objects.filter(type="PurchaseOrderCreated").count() == 1

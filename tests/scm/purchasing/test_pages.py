@@ -90,7 +90,7 @@ def test_form_errors_next_to_fields(client_a, world):
     assert response.context["line_form"].errors["sku"] == ["No item with SKU NOPE."]
 
 
-def test_detail_actions(client_a, world):
+def test_detail_actions(client_a, world, in_tenant_a):
     base = f"/scm/purchase-orders/{world.order.pk}"
     client_a.post(f"{base}/lines/", {"sku": "NUT", "quantity": "5"})
     world.order.refresh_from_db()
@@ -132,7 +132,7 @@ def test_rfq_create_form(client_a, world, in_tenant_a):
     )
     assert response.status_code == 302
     created = Rfq.objects.exclude(pk=world.rfq.pk).get()
-    assert [(l.variant.sku, l.quantity) for l in created.lines.order_by("position")] == [
+    assert [(line.variant.sku, line.quantity) for line in created.lines.order_by("position")] == [
         ("BOLT", D(40)),
         ("NUT", D(10)),
     ]

@@ -51,7 +51,9 @@ def test_bulk_order_groups_by_supplier_and_marks_requests_ordered(buying, reques
         ("NORD", D("11.00"), 2),
         ("LYON", D("23.75"), 1),
     ]
-    assert [(l.supply_request_id, l.quantity, l.requested_on) for l in orders[0].lines.all()] == [
+    assert [
+        (line.supply_request_id, line.quantity, line.requested_on) for line in orders[0].lines.all()
+    ] == [
         (nut.pk, D(40), ON + dt.timedelta(days=3)),
         (mto.pk, D(15), ON + dt.timedelta(days=3)),
     ]

@@ -58,7 +58,7 @@ def quoted(buying):
 
 
 def test_comparison_side_by_side(buying, quoted):
-    request, bolt, nut = quoted
+    request, _bolt, _nut = quoted
     result = rfq.compare(request.pk)
     assert result.base_currency == "EUR"
     rows = [
@@ -92,7 +92,7 @@ def test_comparison_side_by_side(buying, quoted):
 
 
 def test_award_best_per_line_makes_one_order_per_supplier(buying, quoted):
-    request, bolt, nut = quoted
+    request, bolt, _nut = quoted
     orders = rfq.award(request.pk)
     assert [
         (o.supplier.code, o.currency, o.fx_rate, o.net_total, o.base_net_total) for o in orders
@@ -100,7 +100,7 @@ def test_award_best_per_line_makes_one_order_per_supplier(buying, quoted):
         ("NORD", "EUR", D(1), D("12.50"), D("12.50")),
         ("LYON", "USD", D("0.8"), D("95.00"), D("76.00")),
     ]
-    assert [(l.sku, l.quantity, l.unit_price) for l in orders[1].lines.all()] == [
+    assert [(line.sku, line.quantity, line.unit_price) for line in orders[1].lines.all()] == [
         ("BOLT", D("100"), D("0.95"))
     ]
     assert all(o.rfq_id == request.pk and o.state == "draft" for o in orders)
@@ -132,7 +132,7 @@ def test_award_per_line_and_refusals(buying, quoted):
 
 
 def test_expired_quotes_are_shown_but_not_ranked(buying, quoted):
-    request, bolt, nut = quoted
+    request, bolt, _nut = quoted
     rfq.record_quote(
         request.pk,
         supplier_id=buying.lyon.pk,

@@ -277,7 +277,7 @@ def record_quote(
     )
     seen = set()
     for data in rows:
-        line = rfq_lines.get(data.get("rfq_line_id"))  # type: ignore[arg-type]
+        line = rfq_lines.get(data.get("rfq_line_id"))
         if line is None:
             raise not_found("rfq line", "rfq_line_id")
         if line.pk in seen:

@@ -362,8 +362,10 @@ def rfq_award(request: HttpRequest, rfq_id: int) -> HttpResponse:
     supplier = request.POST.get("supplier", "")
     per_line = {
         int(key[5:]): int(value)
-        for key, value in request.POST.items()
-        if key.startswith("line_") and key[5:].isdigit() and value.isdigit()
+        for key in request.POST
+        if key.startswith("line_") and key[5:].isdigit()
+        for value in [request.POST.get(key, "")]
+        if value.isdigit()
     }
     try:
         created = rfq.award(
