@@ -129,7 +129,7 @@ def test_item_not_on_the_order_and_clear(client_a, receiving):
 
 
 def test_inspected_item_is_shown_in_quality(client_a, receiving, po):
-    order, (bolt_line, _nut) = po
+    order, _lines = po
     inspect_on_receipt(receiving.bolt)
     client_a.post(f"/scm/receiving/orders/{order.pk}/scan/", {"code": "BOLT"}, **HTMX)
     response = client_a.post(f"/scm/receiving/orders/{order.pk}/submit/", follow=True)
@@ -140,7 +140,7 @@ def test_inspected_item_is_shown_in_quality(client_a, receiving, po):
 
 
 def test_ship_notice_by_form_prefills_the_screen_and_its_sscc_scans(client_a, receiving, po):
-    order, (bolt_line, nut_line) = po
+    order, _lines = po
     response = client_a.post(
         "/scm/receiving/asns/new/",
         {"purchase_order": "PO-9", "number": "A", "expected_on": "2026-03-09", "lines": "1 2"},
@@ -220,10 +220,7 @@ def test_sales_reps_cannot_scan(receiving, po, tenant_a):
     order, _lines = po
     rep = Client()
     rep.force_login(make_member(tenant_a, "rep@alpha.test", "sales_rep").user)
-    assert (
-        rep.post(f"/scm/receiving/orders/{order.pk}/scan/", {"code": "BOLT"}).status_code
-        == 403
-    )
+    assert rep.post(f"/scm/receiving/orders/{order.pk}/scan/", {"code": "BOLT"}).status_code == 403
 
 
 def test_demo_receives_half_of_sent_orders(receiving, po):

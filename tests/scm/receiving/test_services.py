@@ -110,12 +110,23 @@ def test_over_receipt_tolerance_edges(receiving):
     order.refresh_from_db()
     assert (line.received_quantity, order.state) == (D(110), "received")
     assert on_hand(receiving.bolt, "stock") == D(110)
-    # Received orders stay receivable? No: only sent and partially received ones are.
+    # A received order takes no more once the tolerance is used up.
     refused(
-        lambda: services.receive(order.pk, [{"po_line_id": line.pk, "quantity": D(1)}]),
-        "invalid_state",
-        "purchase_order_id",
+        lambda: services.receive(order.pk, [{"po_line_id": line.pk, "quantity": D("0.0001")}]),
+        "over_receipt",
+        "lines[0].quantity",
     )
+
+
+def test_a_received_order_still_takes_what_the_tolerance_allows(receiving):
+    services.update_settings(over_receipt_tolerance_percent="5")
+    order = make_po(receiving.nord, receiving.warehouse, [(receiving.bolt, 100, 1)])
+    line = line_of(order)
+    services.receive(order.pk, [{"po_line_id": line.pk, "quantity": D(100)}])
+    services.receive(order.pk, [{"po_line_id": line.pk, "quantity": D(5)}])
+    line.refresh_from_db()
+    order.refresh_from_db()
+    assert (line.received_quantity, order.state) == (D(105), "received")
 
 
 def test_an_over_received_line_does_not_make_up_for_a_short_one(receiving):
@@ -134,8 +145,8 @@ def test_an_over_received_line_does_not_make_up_for_a_short_one(receiving):
     assert order.state == "partially_received"
 
 
-@pytest.mark.parametrize("state", ["draft", "to_approve", "received", "closed", "cancelled"])
-def test_only_sent_and_partially_received_orders_are_receivable(receiving, state):
+@pytest.mark.parametrize("state", ["draft", "to_approve", "closed", "cancelled"])
+def test_only_sent_and_received_orders_are_receivable(receiving, state):
     order = make_po(receiving.nord, receiving.warehouse, [(receiving.bolt, 5, 1)], state=state)
     error = refused(
         lambda: services.receive(order.pk, [{"po_line_id": line_of(order).pk, "quantity": 1}]),

@@ -12,6 +12,9 @@ from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 
 ASN_STATES = ("expected", "received", "cancelled")
+# A fully received order still takes what the over-receipt tolerance allows (a late extra
+# carton); beyond it the refusal is ``over_receipt``, whatever the order's state says.
+ACCEPTS_GOODS_STATES = ("sent", "partially_received", "received")
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 DAY_PLACES = Decimal("0.01")  # as SupplierProduct stores lead times

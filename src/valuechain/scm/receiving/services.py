@@ -29,7 +29,7 @@ from valuechain.platform.tenancy.context import current
 from valuechain.scm.catalog.models import Variant
 from valuechain.scm.inventory import services as inventory
 from valuechain.scm.procurement import services as procurement
-from valuechain.scm.purchasing.domain import RECEIVABLE_STATES, can_move, receipt_state
+from valuechain.scm.purchasing.domain import can_move, receipt_state
 from valuechain.scm.purchasing.models import PurchaseOrder, PurchaseOrderLine
 from valuechain.scm.quality import services as quality
 from valuechain.scm.receiving import domain
@@ -154,11 +154,11 @@ def _locked_order(purchase_order_id: int) -> PurchaseOrder:
 
 
 def _check_receivable(order: PurchaseOrder) -> None:
-    if order.state not in RECEIVABLE_STATES:
+    if order.state not in domain.ACCEPTS_GOODS_STATES:
         raise DomainError(
             "invalid_state",
             f"Purchase order {order.number} is {order.state.replace('_', ' ')}: goods can only"
-            " be received against a sent or partially received order.",
+            " be received against a sent or (partially) received order.",
             field="purchase_order_id",
             status=409,
             details={"state": order.state},
@@ -305,7 +305,8 @@ def receive(
     """Receive goods against a purchase order: ``lines`` of ``{po_line_id, quantity,
     lot_number, expires_on}``; inspected items go to the quality location.
 
-    Refused: ``purchase_order_not_found``, ``invalid_state`` (not sent / partially received),
+    Refused: ``purchase_order_not_found``, ``invalid_state`` (draft, to approve, closed,
+    cancelled; a received order still takes what the tolerance allows),
     ``no_lines``, ``unknown_line``, ``invalid_quantity``, ``over_receipt`` (beyond the
     tolerance), ``ship_notice_not_found``, ``asn_not_expected``.
     """

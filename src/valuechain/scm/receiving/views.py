@@ -17,7 +17,7 @@ from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.decorators import requires
 from valuechain.scm.receiving import asn as asn_services
 from valuechain.scm.receiving import queries, scanning, services
-from valuechain.scm.receiving.domain import ASN_STATES
+from valuechain.scm.receiving.domain import ACCEPTS_GOODS_STATES, ASN_STATES
 from valuechain.scm.receiving.forms import (
     AsnForm,
     PurchaseOrderLookupForm,
@@ -127,7 +127,7 @@ def _screen_context(
         "asn": asn,
         "history": data["history"],
         "error": error,
-        "receivable": order.state in ("sent", "partially_received"),
+        "receivable": order.state in ACCEPTS_GOODS_STATES,
     }
 
 
