@@ -13,7 +13,7 @@ from tests.scm.purchasing.conftest import D
 from valuechain.platform import fx
 from valuechain.platform.errors import DomainError
 from valuechain.scm.purchasing import rfq
-from valuechain.scm.purchasing.models import PurchaseOrder, RfqLine
+from valuechain.scm.purchasing.models import PurchaseOrder, QuoteLine
 
 
 @pytest.fixture
@@ -106,7 +106,7 @@ def test_award_best_per_line_makes_one_order_per_supplier(buying, quoted):
     assert all(o.rfq_id == request.pk and o.state == "draft" for o in orders)
     request.refresh_from_db()
     assert request.state == "closed"
-    assert RfqLine.objects.get(pk=bolt.pk).awarded.quote.supplier_id == buying.lyon.pk
+    assert QuoteLine.objects.get(rfq_line=bolt, awarded=True).quote.supplier_id == buying.lyon.pk
     with pytest.raises(DomainError) as caught:
         rfq.award(request.pk)
     assert caught.value.code == "invalid_transition"

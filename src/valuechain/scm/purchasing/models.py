@@ -208,15 +208,12 @@ class Rfq(TenantOwned):
 
 
 class RfqLine(TenantOwned):
-    """One item of an RFQ and, once awarded, the quote line that won it."""
+    """One item of an RFQ (the quote line that won it is marked ``awarded``)."""
 
     rfq = models.ForeignKey(Rfq, on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveIntegerField()
     variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="+")
     quantity = models.DecimalField(max_digits=18, decimal_places=4)
-    awarded = models.ForeignKey(
-        "QuoteLine", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
 
     class Meta:
         constraints = [
@@ -264,6 +261,7 @@ class QuoteLine(TenantOwned):
     unit_price = models.DecimalField(max_digits=18, decimal_places=6)
     lead_time_days = models.DecimalField(max_digits=8, decimal_places=2, default=ZERO)
     min_order_quantity = models.DecimalField(max_digits=18, decimal_places=4, default=ZERO)
+    awarded = models.BooleanField(default=False)  # this offer won its RFQ line
 
     class Meta:
         constraints = [

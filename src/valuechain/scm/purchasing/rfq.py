@@ -541,8 +541,8 @@ def award(
                 for item, offer in members
             ],
         )
-        for item, offer in members:
-            RfqLine.objects.filter(pk=item.line.pk).update(awarded=offer.quote_line)
+        for _item, offer in members:
+            QuoteLine.objects.filter(pk=offer.quote_line.pk).update(awarded=True)
         created.append(order)
     locked.state = "closed"
     locked.closed_at = timezone.now()

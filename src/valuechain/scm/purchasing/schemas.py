@@ -173,14 +173,13 @@ class RfqIn(Schema):
 
 
 class RfqLineOut(Schema):
-    """An RFQ line and the quote line that won it."""
+    """An RFQ line."""
 
     id: int
     position: int
     variant_id: int
     sku: str = Field(..., alias="variant.sku")
     quantity: Decimal
-    awarded_id: int | None
 
 
 class InvitationOut(Schema):
@@ -219,6 +218,7 @@ class QuoteLineOut(Schema):
     unit_price: Decimal
     lead_time_days: Decimal
     min_order_quantity: Decimal
+    awarded: bool
 
 
 class QuoteOut(Schema):
