@@ -3,6 +3,7 @@ supplier rankings of a variant and the selection weights."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -11,10 +12,11 @@ from ninja import Query, Schema, Status
 
 from valuechain.platform.api import ListParams, Page, area_router, paginate
 from valuechain.platform.money import Money
-from valuechain.scm.procurement import queries, services
+from valuechain.scm.procurement import queries, scorecard, services
 from valuechain.scm.procurement.models import ProcurementSettings, Supplier, SupplierProduct
 from valuechain.scm.procurement.schemas import (
     RankingOut,
+    ScorecardOut,
     SelectionSettingsIn,
     SelectionSettingsOut,
     SupplierIn,
@@ -213,3 +215,33 @@ def update_selection_settings(
 ) -> ProcurementSettings:
     """Change some weights; at least one must stay above zero."""
     return services.update_selection_settings(**_given(data))
+
+
+@router.get(
+    "/suppliers/{supplier_id}/scorecard",
+    response=ScorecardOut,
+    summary="A supplier's scorecard",
+)
+def supplier_scorecard(
+    request: HttpRequest,
+    supplier_id: int,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> Any:
+    """On-time-in-full, quality acceptance, price variance and lead-time reliability of a
+    supplier over a period (the last twelve months by default), with the trend per month.
+
+    Measured from purchase orders, receipts, inspections and supplier bills
+    (docs/procurement.md, "Scorecards")."""
+    card = scorecard.supplier_scorecard(queries.supplier(supplier_id), date_from, date_to)
+    return {
+        "supplier_id": card.supplier.pk,
+        "supplier_code": card.supplier.code,
+        "date_from": card.date_from,
+        "date_to": card.date_to,
+        "measures": scorecard.as_dict(card.card),
+        "trend": [
+            {"month": month.month, "measures": scorecard.as_dict(month.card)}
+            for month in card.trend
+        ],
+    }

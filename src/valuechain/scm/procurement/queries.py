@@ -19,7 +19,7 @@ from valuechain.platform.errors import DomainError
 from valuechain.platform.fx import rate_on, tenant_base_currency
 from valuechain.platform.inputs import clean_number
 from valuechain.scm.catalog.models import Variant
-from valuechain.scm.procurement import domain
+from valuechain.scm.procurement import domain, scorecard
 from valuechain.scm.procurement.models import PriceBreak, Supplier, SupplierProduct
 from valuechain.scm.procurement.services import (
     QUANTITY_PLACES,
@@ -166,12 +166,17 @@ def rank_products(
     base_currency: str,
     weights: dict[str, Decimal],
     rates: dict[str, Decimal | None],
+    measured: dict[int, tuple[Decimal | None, Decimal | None]] | None = None,
 ) -> list[RankingRow]:
     """Rank already loaded supplied products (of one variant) for ``quantity``.
 
     ``rates`` caches today's rate per currency into the base currency (None: no rate) and
     is filled as currencies appear, so several rankings share one lookup per currency.
+    ``measured`` gives each supplier's on-time-in-full and quality of the last year from
+    its scorecard (read here when not given).
     """
+    if measured is None:
+        measured = scorecard.measured_rates(p.supplier_id for p in products)
     today = timezone.localdate()
     quotes: dict[int, domain.OrderQuote] = {}
     candidates: list[domain.Candidate] = []
@@ -218,6 +223,8 @@ def rank_products(
                 unit_price=base_prices[product.pk],
                 lead_time_days=product.lead_time_days,
                 lead_time_std_days=product.lead_time_std_days,
+                on_time_in_full=measured.get(product.supplier_id, (None, None))[0],
+                quality=measured.get(product.supplier_id, (None, None))[1],
             )
         )
     by_pk = {product.pk: product for product in products}
@@ -270,11 +277,19 @@ def rankings_by_variant(variant_ids: list[int], quantity: Decimal) -> list[Ranki
     base = tenant_base_currency()
     weights = weights_of(selection_settings())
     rates: dict[str, Decimal | None] = {}
+    measured = scorecard.measured_rates(
+        p.supplier_id for products in grouped.values() for p in products
+    )
     rankings = []
     for variant in variants:
         if variant.pk in grouped:
             rows = rank_products(
-                grouped[variant.pk], quantity, base_currency=base, weights=weights, rates=rates
+                grouped[variant.pk],
+                quantity,
+                base_currency=base,
+                weights=weights,
+                rates=rates,
+                measured=measured,
             )
             rankings.append(Ranking(variant, quantity, base, weights, rows))
     return rankings

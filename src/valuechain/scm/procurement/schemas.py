@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -172,3 +172,36 @@ class SelectionSettingsOut(Schema):
     weight_reliability: Decimal
     weight_on_time_in_full: Decimal
     weight_quality: Decimal
+
+
+class ScorecardMeasuresOut(Schema):
+    """The four measures of a supplier over a period; null where no document measured one."""
+
+    on_time_in_full: Decimal | None = Field(..., description="0 to 1: due lines complete on time")
+    quality_acceptance: Decimal | None = Field(..., description="0 to 1: decided goods accepted")
+    price_variance: Decimal | None = Field(..., description="Billed vs agreed, e.g. 0.02 = +2 %")
+    lead_time_reliability: Decimal | None = Field(
+        ..., description="0 to 1: receipts within a day of the promised lead time"
+    )
+    lines_due: int
+    received_quantity: Decimal = Field(..., description="Received and decided (not pending QC)")
+    rejected_quantity: Decimal
+    deliveries: int
+
+
+class ScorecardMonthOut(Schema):
+    """One calendar month of a scorecard's trend."""
+
+    month: date
+    measures: ScorecardMeasuresOut
+
+
+class ScorecardOut(Schema):
+    """A supplier's scorecard over a period, with the month-by-month trend."""
+
+    supplier_id: int
+    supplier_code: str
+    date_from: date
+    date_to: date
+    measures: ScorecardMeasuresOut
+    trend: list[ScorecardMonthOut]

@@ -2,13 +2,18 @@
 
 from django.urls import path
 
-from valuechain.scm.procurement import views
+from valuechain.scm.procurement import scorecard_views, views
 
 urlpatterns = [
     path("scm/suppliers/", views.supplier_list, name="procurement-suppliers"),
     path("scm/suppliers/new/", views.supplier_create, name="procurement-supplier-create"),
     path("scm/suppliers/ranking/", views.ranking, name="procurement-ranking"),
     path("scm/suppliers/<int:supplier_id>/", views.supplier_detail, name="procurement-supplier"),
+    path(
+        "scm/suppliers/<int:supplier_id>/scorecard/",
+        scorecard_views.supplier_scorecard,
+        name="procurement-supplier-scorecard",
+    ),
     path(
         "scm/suppliers/<int:supplier_id>/edit/",
         views.supplier_edit,

@@ -31,3 +31,19 @@ def price(value: Decimal | None) -> str:
 def criterion(name: str) -> str:
     """The words for a selection criterion's name."""
     return CRITERION_LABELS.get(name, name.replace("_", " "))
+
+
+@register.filter
+def rate(value: Decimal | None) -> str:
+    """A rate from 0 to 1 in percent with one decimal (0.9250 -> 92.5 %); None -> an em dash."""
+    if value is None:
+        return "—"
+    return f"{(value * 100).quantize(Decimal('0.1'))} %"
+
+
+@register.filter
+def signed_rate(value: Decimal | None) -> str:
+    """A signed share in percent (0.0182 -> +1.8 %, -0.05 -> -5.0 %); None -> an em dash."""
+    if value is None:
+        return "—"
+    return f"{(value * 100).quantize(Decimal('0.1')):+} %"
