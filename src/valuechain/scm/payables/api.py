@@ -14,6 +14,7 @@ from valuechain.scm.payables import bills, payments, queries, services, vendor_r
 from valuechain.scm.payables.models import (
     PayablesSettings,
     ReturnToVendor,
+    SupplierBill,
     SupplierCreditNote,
     SupplierPayment,
 )
@@ -39,15 +40,11 @@ from valuechain.scm.payables.schemas import (
 router = area_router("scm", tags=["payables"])
 
 
-def _detail(bill_id: int) -> dict[str, Any]:
-    """A bill with its lines and the match of each line."""
+def _detail(bill_id: int) -> SupplierBill:
+    """A bill with its lines and the match of each line (read by BillDetailOut)."""
     row = queries.bill(bill_id)
-    table = queries.match_table(row)
-    return {
-        **BillOut.from_orm(row).dict(),
-        "lines": [r.line for r in table],
-        "match": [r.match for r in table],
-    }
+    row.match_rows = queries.match_table(row)  # type: ignore[attr-defined]
+    return row
 
 
 # --- bills ----------------------------------------------------------------------------------
@@ -81,7 +78,7 @@ def list_bills(
 
 
 @router.post("/bills", response={201: BillDetailOut}, summary="Record a supplier bill")
-def create_bill(request: HttpRequest, data: BillIn) -> Status[dict[str, Any]]:
+def create_bill(request: HttpRequest, data: BillIn) -> Status[SupplierBill]:
     """A draft bill; posting it runs the three-way match."""
     values = data.dict()
     values["lines"] = [dict(line) for line in values["lines"]]
@@ -92,7 +89,7 @@ def create_bill(request: HttpRequest, data: BillIn) -> Status[dict[str, Any]]:
 @router.post(
     "/bills/from-order", response={201: BillDetailOut}, summary="Bill an order's accepted goods"
 )
-def create_bill_from_order(request: HttpRequest, data: BillFromOrderIn) -> Status[dict[str, Any]]:
+def create_bill_from_order(request: HttpRequest, data: BillFromOrderIn) -> Status[SupplierBill]:
     """A draft bill of everything accepted and not billed yet on the order, at PO prices."""
     bill = bills.create_bill_from_order(**data.dict())
     return Status(201, _detail(bill.pk))
@@ -118,34 +115,34 @@ def aging(
 
 
 @router.get("/bills/{bill_id}", response=BillDetailOut, summary="Get a bill with its match")
-def get_bill(request: HttpRequest, bill_id: int) -> dict[str, Any]:
+def get_bill(request: HttpRequest, bill_id: int) -> SupplierBill:
     """One bill, its lines and the match of each line (PO | accepted | billed)."""
     return _detail(bill_id)
 
 
 @router.post("/bills/{bill_id}/post", response=BillDetailOut, summary="Post a bill")
-def post_bill(request: HttpRequest, bill_id: int) -> dict[str, Any]:
+def post_bill(request: HttpRequest, bill_id: int) -> SupplierBill:
     """Matched within tolerance the bill is posted, otherwise it waits in to_approve."""
     bills.post_bill(bill_id)
     return _detail(bill_id)
 
 
 @router.post("/bills/{bill_id}/approve", response=BillDetailOut, summary="Approve a mismatch")
-def approve_bill(request: HttpRequest, bill_id: int) -> dict[str, Any]:
+def approve_bill(request: HttpRequest, bill_id: int) -> SupplierBill:
     """The approver role accepts a mismatched bill (who and when are recorded)."""
     bills.approve_bill(bill_id)
     return _detail(bill_id)
 
 
 @router.post("/bills/{bill_id}/refuse", response=BillDetailOut, summary="Refuse a mismatch")
-def refuse_bill(request: HttpRequest, bill_id: int, data: RefuseIn) -> dict[str, Any]:
+def refuse_bill(request: HttpRequest, bill_id: int, data: RefuseIn) -> SupplierBill:
     """The approver role refuses a mismatched bill: it is cancelled with the reason."""
     bills.refuse_bill(bill_id, data.reason)
     return _detail(bill_id)
 
 
 @router.post("/bills/{bill_id}/cancel", response=BillDetailOut, summary="Cancel a bill")
-def cancel_bill(request: HttpRequest, bill_id: int) -> dict[str, Any]:
+def cancel_bill(request: HttpRequest, bill_id: int) -> SupplierBill:
     """Cancel a bill nothing was paid or credited on."""
     bills.cancel_bill(bill_id)
     return _detail(bill_id)

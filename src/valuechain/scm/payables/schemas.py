@@ -120,6 +120,14 @@ class BillDetailOut(BillOut):
     lines: list[BillLineOut]
     match: list[MatchOut]
 
+    @staticmethod
+    def resolve_lines(obj: Any) -> list[Any]:
+        return [row.line for row in obj.match_rows]
+
+    @staticmethod
+    def resolve_match(obj: Any) -> list[Any]:
+        return [row.match for row in obj.match_rows]
+
 
 class ProposalLineOut(Schema):
     """A line a new bill of an order starts with."""

@@ -42,22 +42,28 @@ def not_found(label: str, field: str | None = None) -> DomainError:
     )
 
 
+def _scaled(value: Decimal, places: int) -> Decimal:
+    """The value with exactly ``places`` decimals, as its column gives it back."""
+    return value.quantize(Decimal(1).scaleb(-places))
+
+
 def clean_quantity(value: Any, field: str = "quantity") -> Decimal:
-    """A positive quantity with at most 4 decimals."""
-    return clean_number(value, field, places=4, maximum=MAX_QUANTITY, positive=True)
+    """A positive quantity with at most 4 decimals, scaled as stored (2 -> 2.0000)."""
+    return _scaled(clean_number(value, field, places=4, maximum=MAX_QUANTITY, positive=True), 4)
 
 
 def clean_price(value: Any, field: str = "unit_price") -> Decimal:
-    """A unit price of 0 or more with at most 6 decimals."""
-    return clean_number(value, field, places=6, maximum=MAX_PRICE)
+    """A unit price of 0 or more with at most 6 decimals, scaled as stored."""
+    return _scaled(clean_number(value, field, places=6, maximum=MAX_PRICE), 6)
 
 
 def clean_amount(
     value: Any, currency: str, field: str = "amount", *, positive: bool = False
 ) -> Decimal:
-    """An amount with at most the currency's minor units (2 for EUR, 0 for JPY)."""
-    return clean_number(
-        value, field, places=minor_units(currency), maximum=MAX_AMOUNT, positive=positive
+    """An amount with at most the currency's minor units (2 for EUR, 0 for JPY), scaled."""
+    places = minor_units(currency)
+    return _scaled(
+        clean_number(value, field, places=places, maximum=MAX_AMOUNT, positive=positive), places
     )
 
 
@@ -89,8 +95,14 @@ def base_places() -> int:
 
 def settings() -> PayablesSettings:
     """The tenant's payables settings (defaults until someone saves them)."""
-    return PayablesSettings.objects.filter().first() or PayablesSettings(
-        tenant_id=require_tenant_id()
+    row = PayablesSettings.objects.filter().first()
+    if row is not None:
+        return row
+    # Unsaved defaults, scaled as the columns store them (2.00, not 2), as the API shows them.
+    return PayablesSettings(
+        tenant_id=require_tenant_id(),
+        price_tolerance_percent=Decimal("2.00"),
+        quantity_tolerance_percent=Decimal("0.00"),
     )
 
 
@@ -105,7 +117,7 @@ def tolerances(row: PayablesSettings | None = None) -> domain.Tolerances:
 
 
 def _percent(value: Any, field: str) -> Decimal:
-    return clean_number(value, field, places=2, maximum=MAX_PERCENT)
+    return _scaled(clean_number(value, field, places=2, maximum=MAX_PERCENT), 2)
 
 
 @transaction.atomic

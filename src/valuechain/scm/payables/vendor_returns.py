@@ -34,6 +34,9 @@ from valuechain.scm.payables.models import (
 )
 from valuechain.scm.payables.services import clean_amount, clean_date, clean_quantity, not_found
 from valuechain.scm.purchasing.models import PurchaseOrder, PurchaseOrderLine
+from valuechain.scm.quality import queries as quality_queries
+from valuechain.scm.quality import services as quality
+from valuechain.scm.quality.models import Inspection
 
 ZERO = Decimal(0)
 RETURNABLE_ORDER_STATES = ("sent", "partially_received", "received", "closed")
@@ -164,6 +167,7 @@ def ship_return(return_id: int) -> ReturnToVendor:
         raise _wrong_state(vendor_return, "shipped")
     lines = list(vendor_return.lines.select_related("variant", "lot").order_by("pk"))
     ids = sorted({line.po_line_id for line in lines})
+    holds = _holds(vendor_return, lines)
     order_lines = {
         line.pk: line
         for line in PurchaseOrderLine.objects.select_for_update().filter(pk__in=ids).order_by("pk")
@@ -186,7 +190,7 @@ def ship_return(return_id: int) -> ReturnToVendor:
             )
     supplier_side = inventory.virtual_location("supplier")
     for line in lines:
-        movements.post_move(
+        move = movements.post_move(
             kind="return",
             variant=line.variant,
             quantity=line.quantity,
@@ -197,6 +201,8 @@ def ship_return(return_id: int) -> ReturnToVendor:
             source_type="payables.returntovendorline",
             source_id=line.pk,
         )
+        if line.source == "quality":
+            _record_with_quality(line, holds, move)
     totals: dict[int, Decimal] = defaultdict(Decimal)
     for line in lines:
         totals[line.po_line_id] += line.quantity
@@ -220,6 +226,46 @@ def ship_return(return_id: int) -> ReturnToVendor:
     vendor_return.save()
     publish("ReturnToVendorShipped", _payload(vendor_return))
     return vendor_return
+
+
+def _holds(vendor_return: ReturnToVendor, lines: list[ReturnToVendorLine]) -> list[dict[str, Any]]:
+    """Quality's held rejected goods of the return's order lines, their inspections locked.
+
+    Locked before the order lines, in primary-key order: completing an inspection locks
+    the inspection and then the order line, so both take the rows in the same order.
+    """
+    wanted = {line.po_line_id for line in lines if line.source == "quality"}
+    if not wanted:
+        return []
+    holds = [
+        row
+        for row in quality_queries.rejected_on_hold(supplier_id=vendor_return.supplier_id)
+        if row["po_line_id"] in wanted and row["warehouse_id"] == vendor_return.warehouse_id
+    ]
+    ids = sorted(row["inspection_id"] for row in holds)
+    list(Inspection.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk"))
+    return holds
+
+
+def _record_with_quality(line: ReturnToVendorLine, holds: list[dict[str, Any]], move: Any) -> None:
+    """Tell quality which held inspections the returned goods came from (oldest first), so
+    they no longer count as on hold there."""
+    left = line.quantity
+    for hold in holds:
+        if left <= 0:
+            break
+        if hold["po_line_id"] != line.po_line_id or (
+            line.lot_id is not None and hold["lot_id"] != line.lot_id
+        ):
+            continue
+        take = min(left, hold["quantity"])
+        if take <= 0:
+            continue
+        quality.record_return(
+            hold["inspection_id"], take, move=move, note=line.vendor_return.number
+        )
+        hold["quantity"] -= take
+        left -= take
 
 
 @transaction.atomic
