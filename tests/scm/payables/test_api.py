@@ -12,7 +12,7 @@ from django.test import Client
 
 from valuechain.scm.inventory import services as inventory
 
-from ..payables.conftest import D  # noqa: TID252
+from ..payables.conftest import D
 from .conftest import Buying
 
 
@@ -190,7 +190,7 @@ def test_refuse_and_cancel(setup):
 
 
 def test_bill_list_filters_sorts_and_pages(setup):
-    client, buying, order = setup
+    client, buying, _order = setup
     for number, day in (("A", "2026-03-01"), ("B", "2026-01-15"), ("C", "2026-02-10")):
         post(
             client,
@@ -215,7 +215,7 @@ def test_bill_list_filters_sorts_and_pages(setup):
 
 
 def test_aging_endpoint(setup):
-    client, buying, order = setup
+    client, _buying, order = setup
     bill = post(
         client,
         "/bills/from-order",

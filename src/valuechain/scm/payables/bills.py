@@ -130,7 +130,7 @@ def _lines(
         po_line_id = row.get("po_line_id")
         po_line = None
         if po_line_id not in (None, ""):
-            po_line = order_lines.get(po_line_id)  # type: ignore[arg-type]
+            po_line = order_lines.get(po_line_id)
             if po_line is None:
                 raise DomainError(
                     "po_line_not_found",

@@ -26,15 +26,15 @@ from valuechain.scm.payables.domain import (
 ZERO = Decimal(0)
 
 
-def _money() -> models.DecimalField:  # type: ignore[type-arg]
+def _money() -> models.DecimalField:
     return models.DecimalField(max_digits=18, decimal_places=2, default=ZERO)
 
 
-def _quantity() -> models.DecimalField:  # type: ignore[type-arg]
+def _quantity() -> models.DecimalField:
     return models.DecimalField(max_digits=18, decimal_places=4, default=ZERO)
 
 
-def _rate() -> models.DecimalField:  # type: ignore[type-arg]
+def _rate() -> models.DecimalField:
     # Units of the base currency per unit of the document's, as platform/fx.py stores them.
     return models.DecimalField(max_digits=20, decimal_places=10, default=Decimal(1))
 

@@ -104,7 +104,7 @@ def create_return(
         prefix = f"lines[{index}]."
         if not isinstance(row, Mapping):
             raise DomainError("invalid_lines", "Each line is an object.", field="lines")
-        po_line = order_lines.get(row.get("po_line_id"))  # type: ignore[arg-type]
+        po_line = order_lines.get(row.get("po_line_id"))
         if po_line is None:
             raise DomainError(
                 "po_line_not_found",
@@ -133,9 +133,9 @@ def create_return(
         reason=text,
         note=clean_text(note, "note", 2000),
     )
-    for row in rows:
-        row.vendor_return = vendor_return
-        row.tenant_id = vendor_return.tenant_id  # bulk_create skips save(), which stamps it
+    for made in rows:
+        made.vendor_return = vendor_return
+        made.tenant_id = vendor_return.tenant_id  # bulk_create skips save(), which stamps it
     ReturnToVendorLine.objects.bulk_create(rows)
     publish("ReturnToVendorPrepared", _payload(vendor_return))
     return vendor_return

@@ -185,7 +185,7 @@ def resolve(
         )
     amount = _quantity(quantity, found.count)
     lot = found.lot or str(lot_number or "").strip()
-    expiry = found.expires_on.isoformat() if found.expires_on else str(expires_on or "").strip()
+    expiry = str(found.expires_on) if found.expires_on else str(expires_on or "").strip()
     line = PendingLine(chosen.line_id, amount, lot, expiry)
     _check_tolerance(order, [line], pending)
     text = f"{quantity_text(amount)} x {variant.sku}" + (f", lot {lot}" if lot else "")

@@ -132,7 +132,8 @@ def _screen_context(
 
 
 def _screen(request: HttpRequest, order: Any, data: dict[str, Any], **extra: Any) -> HttpResponse:
-    template = "receiving/_receive_live.html" if request.htmx else "receiving/receive.html"
+    htmx = request.htmx  # type: ignore[attr-defined]
+    template = "receiving/_receive_live.html" if htmx else "receiving/receive.html"
     return render(request, template, _screen_context(request, order, data, **extra))
 
 
