@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Query, Status
 
 from valuechain.platform.api import ListParams, Page, area_router, paginate
+from valuechain.scm.procurement import queries as procurement_queries
 from valuechain.scm.quality import plans, queries, services
 from valuechain.scm.quality.models import DefectReason, Disposition, Inspection, InspectionPlan
 from valuechain.scm.quality.schemas import (
@@ -251,6 +252,7 @@ def supplier_acceptance(
     request: HttpRequest, supplier_id: int, start: date | None = None, end: date | None = None
 ) -> dict[str, Any]:
     """Inspected, accepted and rejected quantities of a supplier over a period."""
+    procurement_queries.supplier(supplier_id)  # 404 supplier_not_found, like other routes
     window = queries.period(start, end)
     figures = queries.acceptance_by_supplier(supplier_id, window.start, window.end)
     return {"supplier_id": supplier_id, "start": window.start, "end": window.end, **figures}
