@@ -185,6 +185,10 @@ def test_pages(stocked, tenant_a, admin_a):
     report = client.get("/scm/stock/valuation/").content.decode()
     assert "18.00 EUR" in report
     assert client.get("/scm/stock/landed-costs/999999/").status_code == 404
+    listed = client.get("/scm/stock/landed-costs/?sort=number&state=posted&q=PO-5")
+    assert landed.number in listed.content.decode()
+    drafts = client.get("/scm/stock/landed-costs/?state=draft")
+    assert landed.number not in drafts.content.decode()
 
 
 def test_read_only_members_cannot_write(stocked, tenant_a):

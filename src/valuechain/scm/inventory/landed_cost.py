@@ -43,10 +43,12 @@ MAX_AMOUNT = Decimal("9999999999999999")
 
 
 def _not_found() -> DomainError:
+    """The 404 of a missing landed cost."""
     return DomainError("not_found", "No such landed cost.", status=404)
 
 
 def _receipts(reference: str, move_ids: list[int] | None) -> list[StockMove]:
+    """The valued receipt moves named by ids, else by reference; refused when none."""
     rows = StockMove.objects.select_related("variant", "to_location").filter(kind="receipt")
     if move_ids:
         ids = sorted({int(pk) for pk in move_ids})
@@ -102,6 +104,7 @@ def bases(method: str, moves: list[StockMove]) -> list[Decimal]:
 
 
 def _line(index: int, line: dict[str, Any], day: date, base: str) -> LandedCostLine:
+    """A cleaned cost line converted to the base currency at the day's rate (unsaved)."""
     prefix = f"lines.{index}"
     try:
         kind = clean_choice(line.get("kind"), "kind", costing.LANDED_COST_KINDS)

@@ -95,6 +95,7 @@ def current_cost(variant_id: int, warehouse_id: int) -> Decimal:
 
 
 def _find(key: ValuationKey) -> int | None:
+    """The valuation row id of a variant and warehouse, if any."""
     rows = StockValuation.objects.filter(variant_id=key[0], warehouse_id=key[1])
     return rows.values_list("pk", flat=True).first()
 
@@ -122,6 +123,7 @@ def lock_valuations(keys: Iterable[ValuationKey]) -> dict[ValuationKey, StockVal
 
 
 def _refresh_cost(row: StockValuation) -> None:
+    """Keep the unit cost at value / quantity while stock is on hand (else the last one)."""
     if row.quantity > 0:
         row.unit_cost = costing.unit_cost(row.value, row.quantity)
 
@@ -130,6 +132,7 @@ def _refresh_cost(row: StockValuation) -> None:
 
 
 def _layers(row: StockValuation, positive: bool) -> list[CostLayer]:
+    """The row's FIFO layers with stock left (or short), oldest first."""
     rows = CostLayer.objects.filter(variant_id=row.variant_id, warehouse_id=row.warehouse_id)
     rows = (
         rows.filter(remaining_quantity__gt=0) if positive else rows.filter(remaining_quantity__lt=0)

@@ -44,6 +44,7 @@ class Amount:
 
 
 def _moves(day: date | None) -> QuerySet[StockMove]:
+    """The ledger, up to the end of a day when given."""
     rows = StockMove.objects.order_by()
     return rows.filter(moved_at__date__lte=day) if day else rows
 
@@ -131,6 +132,7 @@ def reconcile() -> list[dict[str, Any]]:
 
 
 def _group(amounts: dict[Key, Amount], categories: dict[int, str], by: str) -> dict[Any, Amount]:
+    """Amounts added up by warehouse or by product category."""
     out: dict[Any, Amount] = defaultdict(Amount)
     for (variant_id, warehouse_id), amount in amounts.items():
         key = warehouse_id if by == "warehouse" else categories.get(variant_id, UNCATEGORISED)
@@ -206,6 +208,7 @@ def report(
 
 
 def _plain(quantity: Decimal) -> str:
+    """A quantity without trailing zeros."""
     text = format(quantity.normalize(), "f")
     return "0" if text in ("-0", "") else text
 

@@ -26,6 +26,7 @@ from valuechain.scm.inventory.valuation_queries import landed_costs
 CHART_WIDTH = 600
 BAR_HEIGHT = 24
 LABEL_WIDTH = 140
+LIST_SORTS = {"date": "date", "-date": "-date", "number": "number", "state": "state"}
 
 
 def chart(rows: list[dict[str, Any]], label: str) -> dict[str, Any]:
@@ -115,9 +116,11 @@ def costing_settings(request: HttpRequest) -> HttpResponse:
 
 
 def _list(request: HttpRequest, form: LandedCostForm) -> HttpResponse:
+    """The landed-cost list page (filters, pages) with the add form."""
     state = request.GET.get("state") or None
     q = request.GET.get("q", "").strip()
-    rows = landed_costs(state=state, q=q).order_by("-date", "-number", "-pk")
+    sort = LIST_SORTS.get(request.GET.get("sort", ""), "-date")
+    rows = landed_costs(state=state, q=q).order_by(sort, "-number", "-pk")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
         request,
