@@ -34,8 +34,11 @@ def seed_procurement(rng: random.Random) -> str:
     )
     if not variants:
         return "no catalog variants: no suppliers seeded"
-    if not FxRate.objects.filter(base="EUR", quote="USD").exists():
-        fx.record_rate("EUR", "USD", USD_PER_EUR, dt.date(2020, 1, 1), source="demo")
+    # Dated far back: other seeders may have stored today's rate only, and demo purchase
+    # orders are dated in the past weeks.
+    since = dt.date(2020, 1, 1)
+    if not FxRate.objects.filter(base="EUR", quote="USD", valid_on__lte=since).exists():
+        fx.record_rate("EUR", "USD", USD_PER_EUR, since, source="demo")
     suppliers = [
         services.create_supplier(
             code=code,
