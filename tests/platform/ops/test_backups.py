@@ -249,7 +249,8 @@ def test_cli_round_trip_on_a_sqlite_file(tmp_path):
     quotes = sorted(row[0] for row in db.execute("SELECT quote FROM platform_fxrate"))
     db.close()
     assert tenants == ["demo"]
-    assert quotes == ["CHF", "GBP", "USD"]
+    # USD twice: the platform demo rate of today and the procurement demo rate dated 2020
+    assert quotes == ["CHF", "GBP", "USD", "USD"]
 
 
 # --- PostgreSQL --------------------------------------------------------------------------------
