@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Query, Status
 
 from valuechain.platform.api import ListParams, Page, area_router, paginate
+from valuechain.platform.periods import period
 from valuechain.scm.manufacturing import queries, services, workorders
 from valuechain.scm.manufacturing.models import Bom, TimeEntry, WorkCentre, WorkOrder
 from valuechain.scm.manufacturing.schemas import (
@@ -85,7 +86,7 @@ def work_centre_productivity(
 ) -> dict[str, Any]:
     """Output per day, units per labour hour, yield and OEE over a period (default: 30 days)."""
     centre = queries.work_centre(work_centre_id)
-    window = queries.period(start, end)
+    window = period(start, end)
     figures = queries.productivity(centre, window)
     return {
         **figures.__dict__,

@@ -4,8 +4,7 @@ productivity of a work centre over a period, and the supply requests a work orde
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +12,7 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from valuechain.platform.errors import DomainError
+from valuechain.platform.periods import Period
 from valuechain.scm.catalog.models import Variant
 from valuechain.scm.inventory.models import SupplyRequest
 from valuechain.scm.manufacturing import domain
@@ -29,7 +29,6 @@ from valuechain.scm.manufacturing.models import (
 WORK_CENTRE_SORTS = ("code", "name", "capacity_per_hour")
 BOM_SORTS = ("sku", "version", "valid_from")
 WORK_ORDER_SORTS = ("number", "state", "planned_start", "created_at")
-MAX_PERIOD_DAYS = 366
 
 
 def _missing(label: str) -> DomainError:
@@ -233,35 +232,6 @@ def buildable_supply_requests() -> list[SupplyRequest]:
 
 
 # --- productivity ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Period:
-    """From the start of ``start`` to the end of ``end``, in the current time zone."""
-
-    start: date
-    end: date
-
-    @property
-    def since(self) -> datetime:
-        """The first moment of the period."""
-        return timezone.make_aware(datetime.combine(self.start, time.min))
-
-    @property
-    def until(self) -> datetime:
-        """The first moment after the period."""
-        return timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min))
-
-
-def period(start: date | None, end: date | None) -> Period:
-    """A period of at most a year; the last 30 days when not given."""
-    finish = end or timezone.localdate()
-    begin = start or finish - timedelta(days=29)
-    if begin > finish:
-        raise DomainError("invalid_period", "The period must start before it ends.", field="start")
-    if (finish - begin).days + 1 > MAX_PERIOD_DAYS:
-        raise DomainError("invalid_period", "A period is at most a year.", field="start")
-    return Period(begin, finish)
 
 
 def productivity(centre: WorkCentre, window: Period) -> domain.Productivity:

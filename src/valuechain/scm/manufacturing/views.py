@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.decorators import requires
+from valuechain.platform.periods import period
 from valuechain.scm.manufacturing import domain, queries, services, workorders
 from valuechain.scm.manufacturing.forms import (
     BomForm,
@@ -270,10 +271,10 @@ def work_centre_detail(request: HttpRequest, work_centre_id: int) -> HttpRespons
     if form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     try:
-        window = queries.period(start, end)
+        window = period(start, end)
     except DomainError as error:
         form.add_error("start", error.message)
-        window = queries.period(None, None)
+        window = period(None, None)
     figures = queries.productivity(centre, window)
     orders = queries.work_orders(work_centre_id=centre.pk).order_by("-created_at", "-pk")[:20]
     return render(

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
 from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
-from django.utils import timezone
 
 from valuechain.platform.errors import DomainError
+from valuechain.platform.periods import Period, period
 from valuechain.scm.quality import domain
 from valuechain.scm.quality.models import (
     DefectReason,
@@ -38,7 +38,6 @@ PLAN_SORTS = ("name", "stage", "created_at")
 REASON_SORTS = ("code", "name")
 INSPECTION_SORTS = ("number", "state", "created_at", "inspected_at", "quantity")
 RATE_GROUPS = ("product", "supplier", "work_centre")
-MAX_PERIOD_DAYS = 366
 RECEIPT_LINE_SOURCE = "receiving.receiptline"
 
 
@@ -221,35 +220,6 @@ def rejected_on_hold(supplier_id: int | None = None) -> list[dict[str, Any]]:
 
 
 # --- periods and rates ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Period:
-    """From the start of ``start`` to the end of ``end``, in the current time zone."""
-
-    start: date
-    end: date
-
-    @property
-    def since(self) -> datetime:
-        """The first moment of the period."""
-        return timezone.make_aware(datetime.combine(self.start, time.min))
-
-    @property
-    def until(self) -> datetime:
-        """The first moment after the period."""
-        return timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min))
-
-
-def period(start: date | None, end: date | None) -> Period:
-    """A period of at most a year; the last 30 days when not given."""
-    finish = end or timezone.localdate()
-    begin = start or finish - timedelta(days=29)
-    if begin > finish:
-        raise DomainError("invalid_period", "The period must start before it ends.", field="start")
-    if (finish - begin).days + 1 > MAX_PERIOD_DAYS:
-        raise DomainError("invalid_period", "A period is at most a year.", field="start")
-    return Period(begin, finish)
 
 
 def _completed(window: Period) -> QuerySet[Inspection]:
