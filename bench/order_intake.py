@@ -54,6 +54,7 @@ from valuechain.scm.catalog import services as catalog  # noqa: E402
 from valuechain.scm.catalog.models import Variant  # noqa: E402
 from valuechain.scm.inventory import queries as inventory_queries  # noqa: E402
 from valuechain.scm.inventory import services as inventory  # noqa: E402
+from valuechain.scm.inventory import warehouses  # noqa: E402
 from valuechain.scm.inventory.models import Reservation, StockBalance, Warehouse  # noqa: E402
 from valuechain.scm.orders.models import SalesOrder  # noqa: E402
 
@@ -87,7 +88,7 @@ def ensure_setup() -> dict[str, Any]:
             person = customers.create_person(first_name="Order", last_name="Bench buyer")
         warehouse = Warehouse.objects.filter(code="BENCHWH").first()
         if warehouse is None:
-            warehouse = inventory.create_warehouse(code="BENCHWH", name="Bench warehouse")
+            warehouse = warehouses.create_warehouse(code="BENCHWH", name="Bench warehouse")
         existing = {v.sku: v for v in Variant.objects.filter(sku__in=[*PLENTIFUL_SKUS, SCARCE_SKU])}
         for number, sku in enumerate([*PLENTIFUL_SKUS, SCARCE_SKU], start=1):
             if sku not in existing:

@@ -20,6 +20,7 @@ from valuechain.platform.tenancy.context import tenant_context
 from valuechain.scm.catalog import services as catalog
 from valuechain.scm.inventory import queries as inventory_queries
 from valuechain.scm.inventory import services as inventory
+from valuechain.scm.inventory import warehouses
 from valuechain.scm.inventory.models import StockBalance
 from valuechain.scm.quality import plans, services
 from valuechain.scm.quality.models import Inspection
@@ -37,7 +38,7 @@ def lab(transactional_db: Any) -> Any:
     user = tenancy.create_user(EMAIL, PASSWORD, first_name="Ines", last_name="Inspector")
     tenancy.add_member(tenant, user, "warehouse")
     with tenant_context(tenant):
-        warehouse = inventory.create_warehouse(code="WH1", name="Main")
+        warehouse = warehouses.create_warehouse(code="WH1", name="Main")
         bolt = catalog.create_product(name="Bolt", sku="BOLT").variants.get()
         plans.create_plan(
             {

@@ -22,7 +22,7 @@ from valuechain.platform.tenancy import services as tenancy
 from valuechain.platform.tenancy.context import tenant_context
 from valuechain.scm.catalog import services as catalog
 from valuechain.scm.inventory import queries as inventory_queries
-from valuechain.scm.inventory import services as inventory
+from valuechain.scm.inventory import warehouses
 from valuechain.scm.inventory.models import StockBalance, StockMove
 from valuechain.scm.procurement import services as procurement
 from valuechain.scm.purchasing.models import PurchaseOrder, PurchaseOrderLine
@@ -44,7 +44,7 @@ def dock(transactional_db: Any) -> Any:
     user = tenancy.create_user(EMAIL, PASSWORD, first_name="Dana", last_name="Dock")
     tenancy.add_member(tenant, user, "warehouse")
     with tenant_context(tenant):
-        warehouse = inventory.create_warehouse(code="WH1", name="Main")
+        warehouse = warehouses.create_warehouse(code="WH1", name="Main")
         bolt = catalog.create_product(name="Bolt", sku="BOLT", gtin=GTIN).variants.get()
         catalog.create_product(name="Washer", sku="WASHER")
         nord = procurement.create_supplier(code="NORD", name="Nordwerk GmbH")

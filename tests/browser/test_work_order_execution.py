@@ -19,6 +19,7 @@ from valuechain.platform.tenancy.context import tenant_context
 from valuechain.scm.catalog import services as catalog
 from valuechain.scm.inventory import queries as inventory_queries
 from valuechain.scm.inventory import services as inventory
+from valuechain.scm.inventory import warehouses
 from valuechain.scm.inventory.models import StockBalance
 from valuechain.scm.manufacturing import services, workorders
 from valuechain.scm.manufacturing.models import WorkOrder
@@ -36,7 +37,7 @@ def plant(transactional_db: Any) -> Any:
     user = tenancy.create_user(EMAIL, PASSWORD, first_name="Pat", last_name="Production")
     tenancy.add_member(tenant, user, "production")
     with tenant_context(tenant):
-        warehouse = inventory.create_warehouse(code="WH1", name="Main")
+        warehouse = warehouses.create_warehouse(code="WH1", name="Main")
         shelf = catalog.create_product(name="Shelf", sku="SHELF").variants.get()
         board = catalog.create_product(name="Board", sku="BOARD").variants.get()
         screw = catalog.create_product(name="Screw", sku="SCREW").variants.get()

@@ -42,11 +42,11 @@ def variant(product: Any) -> Any:
 @pytest.fixture
 def warehouse(in_tenant_a: Any) -> Any:
     """Warehouse WH1 with its standard locations and two bins in stock, A-01 and B-02."""
-    from valuechain.scm.inventory import services as inventory
+    from valuechain.scm.inventory import warehouses
 
-    wh = inventory.create_warehouse(code="WH1", name="Main DC")
-    inventory.create_location(warehouse_id=wh.pk, kind="stock", suffix="A-01")
-    inventory.create_location(warehouse_id=wh.pk, kind="stock", suffix="B-02")
+    wh = warehouses.create_warehouse(code="WH1", name="Main DC")
+    warehouses.create_location(warehouse_id=wh.pk, kind="stock", suffix="A-01")
+    warehouses.create_location(warehouse_id=wh.pk, kind="stock", suffix="B-02")
     return wh
 
 

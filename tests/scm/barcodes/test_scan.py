@@ -92,9 +92,9 @@ def test_receive_refusals(variant, warehouse):
 
 
 def test_location_of_another_warehouse_is_refused(variant, warehouse):
-    from valuechain.scm.inventory import services as inventory
+    from valuechain.scm.inventory import warehouses
 
-    inventory.create_warehouse(code="WH2", name="Second")
+    warehouses.create_warehouse(code="WH2", name="Second")
     state = {"warehouse_id": warehouse.pk}
     assert refused("receive", "WH2/STOCK", state) == "wrong_warehouse"
     assert "location_id" not in state

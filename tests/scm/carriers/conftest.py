@@ -11,6 +11,7 @@ import pytest
 from tests.scm.fulfillment.conftest import build_world
 
 from valuechain.scm.carriers import services
+from valuechain.scm.fulfillment import packing, shipping
 from valuechain.scm.fulfillment import queries as fulfillment_queries
 from valuechain.scm.fulfillment import services as fulfillment
 from valuechain.scm.orders import services as orders
@@ -97,9 +98,9 @@ def pack_for_berlin(weight_kg: str = "3.5", postal_code: str = "10115") -> Any:
     lines = list(fulfillment_queries.pick_lines(pick_list.pk))
     for line in lines:
         fulfillment.confirm_pick(pick_list.pk, line.pk, line.quantity)
-    package = fulfillment.create_package(order_id=order.pk, warehouse_id=world.warehouse.pk)
-    fulfillment.pack_items(package.pk, [(line.pk, line.quantity) for line in lines])
-    return fulfillment.close_package(package.pk, weight_kg=weight_kg)
+    package = packing.create_package(order_id=order.pk, warehouse_id=world.warehouse.pk)
+    packing.pack_items(package.pk, [(line.pk, line.quantity) for line in lines])
+    return packing.close_package(package.pk, weight_kg=weight_kg)
 
 
 def ship_to_berlin(weight_kg: str = "3.5", postal_code: str = "10115") -> Any:
@@ -110,7 +111,7 @@ def ship_to_berlin(weight_kg: str = "3.5", postal_code: str = "10115") -> Any:
 
     package = pack_for_berlin(weight_kg, postal_code)
     monday = timezone.make_aware(dt.datetime(2026, 3, 2, 10, 0))
-    return fulfillment.ship_packages([package.pk], carrier_name="tbd", shipped_at=monday)
+    return shipping.ship_packages([package.pk], carrier_name="tbd", shipped_at=monday)
 
 
 @pytest.fixture

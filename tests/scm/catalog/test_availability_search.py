@@ -148,9 +148,10 @@ def test_product_page_has_a_fixed_query_count(client_a, in_tenant_a):
 
 def test_kit_availability_with_the_inventory_ledger(kit, client_a):
     from valuechain.scm.inventory import services as inventory
+    from valuechain.scm.inventory import warehouses
 
-    main = inventory.create_warehouse(code="MAIN", name="Main")
-    store = inventory.create_warehouse(code="STORE", name="Store", priority=20)
+    main = warehouses.create_warehouse(code="MAIN", name="Main")
+    store = warehouses.create_warehouse(code="STORE", name="Store", priority=20)
     inventory.receive(variant=kit["brush"], warehouse=main, quantity=D(5))
     inventory.receive(variant=kit["paint"], warehouse=main, quantity=D(3))
     inventory.receive(variant=kit["brush"], warehouse=store, quantity=D(2))

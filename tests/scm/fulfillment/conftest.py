@@ -15,6 +15,7 @@ from valuechain.crm.customers import services as customers
 from valuechain.platform.tenancy import services as tenancy
 from valuechain.scm.catalog import services as catalog
 from valuechain.scm.inventory import services as inventory
+from valuechain.scm.inventory import warehouses
 from valuechain.scm.inventory.models import Location, Warehouse
 from valuechain.scm.orders import services as orders
 
@@ -95,14 +96,14 @@ class World:
 
 
 def _location(warehouse: Warehouse, suffix: str, pick_order: int) -> Location:
-    return inventory.create_location(
+    return warehouses.create_location(
         warehouse_id=warehouse.pk, kind="stock", suffix=suffix, pick_order=pick_order
     )
 
 
 def build_world() -> World:
     """WH1 with shelves A (walked first) and B; 20 mugs on B, 10 tea of lot L1 on A."""
-    warehouse = inventory.create_warehouse(code="WH1", name="Main warehouse")
+    warehouse = warehouses.create_warehouse(code="WH1", name="Main warehouse")
     shelf_b = _location(warehouse, "B-01", 20)
     shelf_a = _location(warehouse, "A-01", 10)
     mug = catalog.create_product(name="Mug", sku="MUG-1", gtin=MUG_GTIN).variants.get()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from valuechain.platform.tenancy.context import tenant_context
-from valuechain.scm.fulfillment import services
+from valuechain.scm.fulfillment import packing, services, shipping
 from valuechain.scm.fulfillment.models import Shipment
 
 from .conftest import MUG_GTIN, TEA_GTIN, error, member, patch, post, signed_in
@@ -196,10 +196,10 @@ def _ship_one(world, quantity: str = "1") -> Shipment:
     pick_list = services.create_pick_list(warehouse_id=world.warehouse.pk, order_ids=[order.pk])
     line = pick_list.lines.get()
     services.confirm_pick(pick_list.pk, line.pk, quantity)
-    package = services.create_package(order_id=order.pk, warehouse_id=world.warehouse.pk)
-    services.scan_pack(package.pk, code=MUG_GTIN, quantity=quantity)
-    services.close_package(package.pk)
-    return services.ship_packages([package.pk], carrier_name="DHL", tracking_number=f"T{order.pk}")
+    package = packing.create_package(order_id=order.pk, warehouse_id=world.warehouse.pk)
+    packing.scan_pack(package.pk, code=MUG_GTIN, quantity=quantity)
+    packing.close_package(package.pk)
+    return shipping.ship_packages([package.pk], carrier_name="DHL", tracking_number=f"T{order.pk}")
 
 
 def test_lists_filter_sort_page_and_stay_cheap(world, client_a, django_assert_max_num_queries):

@@ -13,7 +13,7 @@ from valuechain.crm.customers import services as customers
 from valuechain.platform.errors import DomainError
 from valuechain.scm.catalog.models import Product
 from valuechain.scm.fulfillment import commercial_invoice
-from valuechain.scm.inventory import services as inventory
+from valuechain.scm.inventory import warehouses
 from valuechain.scm.orders import services as orders
 
 from .conftest import error
@@ -25,7 +25,7 @@ D = Decimal
 @pytest.fixture
 def export(world: Any) -> Any:
     """WH1 in Germany; a Swiss customer's DAP order of 3 mugs at 12.50 less 10 %, shipped."""
-    inventory.update_warehouse(world.warehouse.pk, country="DE", postal_code="04109")
+    warehouses.update_warehouse(world.warehouse.pk, country="DE", postal_code="04109")
     Product.objects.filter(pk=world.mug.product_id).update(hs_code="691200", country_of_origin="PT")
     world.mug.weight_kg = D("0.350")
     world.mug.save(update_fields=["weight_kg"])
@@ -130,12 +130,12 @@ def test_refusals(world, export):
     assert _refused("customs_data_missing", export.pk).details["missing"] == [
         {"sku": "MUG-1", "fields": ["HS code", "country of origin"]}
     ]
-    inventory.update_warehouse(world.warehouse.pk, country="CH")
+    warehouses.update_warehouse(world.warehouse.pk, country="CH")
     assert _refused("not_cross_border", export.pk).details == {
         "warehouse_country": "CH",
         "ship_to_country": "CH",
     }
-    inventory.update_warehouse(world.warehouse.pk, country="")
+    warehouses.update_warehouse(world.warehouse.pk, country="")
     assert _refused("country_unknown", export.pk).status == 409
     assert _refused("not_found", 999999).status == 404
 

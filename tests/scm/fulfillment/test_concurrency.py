@@ -14,7 +14,7 @@ from django.db import connection
 from valuechain.platform.errors import DomainError
 from valuechain.platform.tenancy import services as tenancy
 from valuechain.platform.tenancy.context import tenant_context
-from valuechain.scm.fulfillment import services
+from valuechain.scm.fulfillment import packing, services, shipping
 from valuechain.scm.fulfillment.models import PickList, PickListLine, Shipment
 from valuechain.scm.inventory import queries as inventory_queries
 from valuechain.scm.inventory.models import StockMove
@@ -92,10 +92,10 @@ def test_a_package_ships_once(race_world):
         pick_list = services.create_pick_list(warehouse_id=world.warehouse.pk)
         line = pick_list.lines.get()
         services.confirm_pick(pick_list.pk, line.pk, "3")
-        package = services.create_package(order_id=order.pk, warehouse_id=world.warehouse.pk)
-        services.pack_items(package.pk, [(line.pk, "3")])
-        services.close_package(package.pk)
-    results = _race(tenant, lambda: services.ship_packages([package.pk], carrier_name="DHL"))
+        package = packing.create_package(order_id=order.pk, warehouse_id=world.warehouse.pk)
+        packing.pack_items(package.pk, [(line.pk, "3")])
+        packing.close_package(package.pk)
+    results = _race(tenant, lambda: shipping.ship_packages([package.pk], carrier_name="DHL"))
     assert Counter(results) == {"ok": 1, "package_not_packed": THREADS - 1}
     with tenant_context(tenant):
         assert Shipment.objects.count() == 1

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from valuechain.platform.tenancy.context import tenant_context
-from valuechain.scm.fulfillment import services
+from valuechain.scm.fulfillment import packing, services, shipping
 from valuechain.scm.fulfillment.models import Package, PickList, PickListLine, Shipment
 
 from .conftest import MUG_GTIN, TEA_GTIN, member, signed_in
@@ -94,10 +94,10 @@ def _ship(world, carrier: str, tracking: str) -> Shipment:
     pick_list = services.create_pick_list(warehouse_id=world.warehouse.pk, order_ids=[order.pk])
     line = pick_list.lines.get()
     services.confirm_pick(pick_list.pk, line.pk, "1")
-    package = services.create_package(order_id=order.pk, warehouse_id=world.warehouse.pk)
-    services.pack_items(package.pk, [(line.pk, "1")])
-    services.close_package(package.pk)
-    return services.ship_packages([package.pk], carrier_name=carrier, tracking_number=tracking)
+    package = packing.create_package(order_id=order.pk, warehouse_id=world.warehouse.pk)
+    packing.pack_items(package.pk, [(line.pk, "1")])
+    packing.close_package(package.pk)
+    return shipping.ship_packages([package.pk], carrier_name=carrier, tracking_number=tracking)
 
 
 def test_shipments_list_filters_sorts_pages_and_stays_cheap(

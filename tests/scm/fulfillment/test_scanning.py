@@ -10,7 +10,7 @@ from valuechain.platform.errors import DomainError
 from valuechain.scm.barcodes import gs1
 from valuechain.scm.barcodes.labels import label_source
 from valuechain.scm.barcodes.scanning import ScanInput, scan_mode
-from valuechain.scm.fulfillment import services
+from valuechain.scm.fulfillment import packing, services
 from valuechain.scm.fulfillment.models import Package, PickListLine
 
 from .conftest import MUG_GTIN, TEA_GTIN
@@ -84,9 +84,9 @@ def test_package_label(world):
     pick_list = services.create_pick_list(warehouse_id=world.warehouse.pk)
     line = pick_list.lines.get()
     services.confirm_pick(pick_list.pk, line.pk, "2")
-    package = services.create_package(order_id=order.pk, warehouse_id=world.warehouse.pk)
-    services.pack_items(package.pk, [(line.pk, "2")])
-    services.close_package(package.pk, weight_kg="0.8")
+    package = packing.create_package(order_id=order.pk, warehouse_id=world.warehouse.pk)
+    packing.pack_items(package.pk, [(line.pk, "2")])
+    packing.close_package(package.pk, weight_kg="0.8")
     source = label_source("package")
     assert source is not None
     label = source(package.pk)

@@ -9,9 +9,10 @@ import pytest
 
 from valuechain.platform.errors import DomainError
 from valuechain.scm.barcodes import gs1
-from valuechain.scm.fulfillment import services
+from valuechain.scm.fulfillment import packing, services, shipping
 from valuechain.scm.fulfillment.models import Package, PackageLine, PickList, PickListLine, Shipment
 from valuechain.scm.inventory import queries as inventory_queries
+from valuechain.scm.inventory import reservations
 from valuechain.scm.inventory import services as inventory
 from valuechain.scm.inventory.models import StockBalance, StockMove
 from valuechain.scm.orders import queries as orders_queries
@@ -100,21 +101,21 @@ def test_full_flow_pick_by_scan_pack_two_packages_ship(world):
     assert pick_list.state == "done" and pick_list.done_at is not None
 
     # Two packages for the first order: the tea by scan, the mugs by line.
-    tea_box = services.create_package(
+    tea_box = packing.create_package(
         order_id=first.pk, warehouse_id=world.warehouse.pk, tare_kg="0.2"
     )
-    mug_box = services.create_package(order_id=first.pk, warehouse_id=world.warehouse.pk)
+    mug_box = packing.create_package(order_id=first.pk, warehouse_id=world.warehouse.pk)
     assert gs1.validate_sscc(tea_box.sscc) == tea_box.sscc
     assert tea_box.sscc == gs1.make_sscc(0, "0614141", 1)
     assert mug_box.sscc == gs1.make_sscc(0, "0614141", 2)
-    services.scan_pack(tea_box.pk, code=TEA_L1, quantity=2)
-    _refused("wrong_item", services.scan_pack, tea_box.pk, code=TEA_L1)  # all tea packed
-    services.pack_items(mug_box.pk, [(lines[1].pk, "3")])
-    _refused("other_order", services.pack_items, mug_box.pk, [(lines[2].pk, "1")])
-    services.close_package(
+    packing.scan_pack(tea_box.pk, code=TEA_L1, quantity=2)
+    _refused("wrong_item", packing.scan_pack, tea_box.pk, code=TEA_L1)  # all tea packed
+    packing.pack_items(mug_box.pk, [(lines[1].pk, "3")])
+    _refused("other_order", packing.pack_items, mug_box.pk, [(lines[2].pk, "1")])
+    packing.close_package(
         tea_box.pk, weight_kg="1.25", length_cm="30", width_cm="20", height_cm="10"
     )
-    services.close_package(mug_box.pk)
+    packing.close_package(mug_box.pk)
     tea_box.refresh_from_db()
     mug_box.refresh_from_db()
     assert (tea_box.state, tea_box.weight_kg, tea_box.declared_weight_kg) == (
@@ -129,7 +130,7 @@ def test_full_flow_pick_by_scan_pack_two_packages_ship(world):
     )
     assert mug_box.weight_kg is None and mug_box.state == "packed"
 
-    shipment = services.ship_packages(
+    shipment = shipping.ship_packages(
         [mug_box.pk, tea_box.pk], carrier_name=" DHL ", tracking_number="JD0146000012345"
     )
     assert (shipment.number, shipment.carrier_name, shipment.tracking_number, shipment.state) == (
@@ -173,20 +174,20 @@ def test_partial_shipments_then_shipped(world):
     pick_list = services.create_pick_list(warehouse_id=world.warehouse.pk)
     (line,) = _lines(pick_list)
     services.confirm_pick(pick_list.pk, line.pk, "5")
-    first = services.create_package(order_id=order.pk, warehouse_id=world.warehouse.pk)
-    services.pack_items(first.pk, [(line.pk, "2")])
-    services.close_package(first.pk)
-    services.ship_packages([first.pk], carrier_name="UPS")
+    first = packing.create_package(order_id=order.pk, warehouse_id=world.warehouse.pk)
+    packing.pack_items(first.pk, [(line.pk, "2")])
+    packing.close_package(first.pk)
+    shipping.ship_packages([first.pk], carrier_name="UPS")
     order.refresh_from_db()
     assert order.state == "partially_shipped"
     assert _balance(world, world.mug) == {"on_hand": D("18"), "reserved": D("3")}
     # Nothing new to pick: the rest is picked and waits on the done list.
     _refused("nothing_to_pick", services.create_pick_list, warehouse_id=world.warehouse.pk)
-    second = services.create_package(order_id=order.pk, warehouse_id=world.warehouse.pk)
-    _refused("exceeds_picked", services.pack_items, second.pk, [(line.pk, "4")])
-    services.pack_items(second.pk, [(line.pk, "3")])
-    services.close_package(second.pk)
-    services.ship_packages([second.pk], carrier_name="UPS", tracking_number="1Z999")
+    second = packing.create_package(order_id=order.pk, warehouse_id=world.warehouse.pk)
+    _refused("exceeds_picked", packing.pack_items, second.pk, [(line.pk, "4")])
+    packing.pack_items(second.pk, [(line.pk, "3")])
+    packing.close_package(second.pk)
+    shipping.ship_packages([second.pk], carrier_name="UPS", tracking_number="1Z999")
     order.refresh_from_db()
     assert order.state == "shipped"
     assert _balance(world, world.mug) == {"on_hand": D("15"), "reserved": D("0")}
@@ -317,10 +318,10 @@ def test_shipping_takes_the_stock_from_the_lot_that_was_picked_and_packed(world)
     pick_list = services.create_pick_list(warehouse_id=world.warehouse.pk)
     by_lot = {line.lot.number: line for line in _lines(pick_list)}
     services.confirm_pick(pick_list.pk, by_lot["L2"].pk, "2")
-    package = services.create_package(order_id=order.pk, warehouse_id=world.warehouse.pk)
-    services.pack_items(package.pk, [(by_lot["L2"].pk, "2")])
-    services.close_package(package.pk)
-    services.ship_packages([package.pk], carrier_name="UPS")
+    package = packing.create_package(order_id=order.pk, warehouse_id=world.warehouse.pk)
+    packing.pack_items(package.pk, [(by_lot["L2"].pk, "2")])
+    packing.close_package(package.pk)
+    shipping.ship_packages([package.pk], carrier_name="UPS")
     shipped = StockMove.objects.filter(kind="shipment", variant=world.tea)
     # Oldest-first would have shipped 2 of L1, which is still on the shelf.
     assert [(m.lot.number, m.quantity) for m in shipped] == [("L2", D("2"))]
@@ -339,10 +340,10 @@ def test_cancel_pick_list_refused_once_packed(world):
     pick_list = services.create_pick_list(warehouse_id=world.warehouse.pk)
     (line,) = _lines(pick_list)
     services.confirm_pick(pick_list.pk, line.pk, "1")  # in progress
-    package = services.create_package(order_id=order.pk, warehouse_id=world.warehouse.pk)
-    services.pack_items(package.pk, [(line.pk, "1")])
+    package = packing.create_package(order_id=order.pk, warehouse_id=world.warehouse.pk)
+    packing.pack_items(package.pk, [(line.pk, "1")])
     assert _refused("pick_list_packed", services.cancel_pick_list, pick_list.pk).status == 409
-    services.cancel_package(package.pk)
+    packing.cancel_package(package.pk)
     line.refresh_from_db()
     assert line.quantity_packed == D("0")
     assert not PackageLine.objects.filter(package=package).exists()
@@ -354,31 +355,31 @@ def _packed(world, order, quantity: str = "2") -> tuple[Package, PickListLine]:
     pick_list = services.create_pick_list(warehouse_id=world.warehouse.pk, order_ids=[order.pk])
     (line,) = _lines(pick_list)
     services.confirm_pick(pick_list.pk, line.pk, quantity)
-    package = services.create_package(order_id=order.pk, warehouse_id=world.warehouse.pk)
-    services.pack_items(package.pk, [(line.pk, quantity)])
+    package = packing.create_package(order_id=order.pk, warehouse_id=world.warehouse.pk)
+    packing.pack_items(package.pk, [(line.pk, quantity)])
     return package, line
 
 
 def test_package_rules(world):
     order = world.order((world.mug, "2"))
     package, line = _packed(world, order)
-    empty = services.create_package(order_id=order.pk, warehouse_id=world.warehouse.pk)
-    assert _refused("empty_package", services.close_package, empty.pk).status == 409
-    _refused("invalid_weight", services.close_package, package.pk, weight_kg="-1")
-    _refused("invalid_dimension", services.close_package, package.pk, length_cm="0")
-    _refused("wrong_item", services.scan_pack, empty.pk, code=MUG_GTIN)  # all of it packed
-    services.close_package(package.pk, weight_kg="0.9")
-    _refused("package_not_open", services.pack_items, package.pk, [(line.pk, "1")])
-    services.reopen_package(package.pk)
+    empty = packing.create_package(order_id=order.pk, warehouse_id=world.warehouse.pk)
+    assert _refused("empty_package", packing.close_package, empty.pk).status == 409
+    _refused("invalid_weight", packing.close_package, package.pk, weight_kg="-1")
+    _refused("invalid_dimension", packing.close_package, package.pk, length_cm="0")
+    _refused("wrong_item", packing.scan_pack, empty.pk, code=MUG_GTIN)  # all of it packed
+    packing.close_package(package.pk, weight_kg="0.9")
+    _refused("package_not_open", packing.pack_items, package.pk, [(line.pk, "1")])
+    packing.reopen_package(package.pk)
     package.refresh_from_db()
     assert package.state == "open" and package.packed_at is None
-    services.close_package(package.pk)
+    packing.close_package(package.pk)
     package.refresh_from_db()
     assert package.weight_kg is None  # sealed again without a measured weight
-    _refused("not_found", services.create_package, order_id=999999, warehouse_id=world.warehouse.pk)
+    _refused("not_found", packing.create_package, order_id=999999, warehouse_id=world.warehouse.pk)
     _refused(
         "invalid_weight",
-        services.create_package,
+        packing.create_package,
         order_id=order.pk,
         warehouse_id=world.warehouse.pk,
         tare_kg="x",
@@ -404,23 +405,23 @@ def test_shipping_refusals_write_nothing(world):
     open_package, _line = _packed(world, first)
     assert (
         _refused(
-            "package_not_packed", services.ship_packages, [open_package.pk], carrier_name="DHL"
+            "package_not_packed", shipping.ship_packages, [open_package.pk], carrier_name="DHL"
         ).status
         == 409
     )
-    services.close_package(open_package.pk)
+    packing.close_package(open_package.pk)
     other, _ = _packed(world, second, "1")
-    services.close_package(other.pk)
+    packing.close_package(other.pk)
     _refused(
-        "mixed_orders", services.ship_packages, [open_package.pk, other.pk], carrier_name="DHL"
+        "mixed_orders", shipping.ship_packages, [open_package.pk, other.pk], carrier_name="DHL"
     )
-    _refused("carrier_required", services.ship_packages, [open_package.pk], carrier_name=" ")
-    _refused("no_packages", services.ship_packages, [], carrier_name="DHL")
-    _refused("not_found", services.ship_packages, [open_package.pk, 999999], carrier_name="DHL")
+    _refused("carrier_required", shipping.ship_packages, [open_package.pk], carrier_name=" ")
+    _refused("no_packages", shipping.ship_packages, [], carrier_name="DHL")
+    _refused("not_found", shipping.ship_packages, [open_package.pk, 999999], carrier_name="DHL")
     # The reservation is gone (released behind fulfillment's back): shipping is refused.
-    inventory.release("orders.salesorderline", [first.lines.get().pk])
+    reservations.release("orders.salesorderline", [first.lines.get().pk])
     error = _refused(
-        "exceeds_reserved", services.ship_packages, [open_package.pk], carrier_name="DHL"
+        "exceeds_reserved", shipping.ship_packages, [open_package.pk], carrier_name="DHL"
     )
     assert error.status == 409
     assert not Shipment.objects.exists()
@@ -432,11 +433,11 @@ def test_shipping_refusals_write_nothing(world):
 def test_cancelled_order_does_not_ship(world):
     order = world.order((world.mug, "2"))
     package, _line = _packed(world, order)
-    services.close_package(package.pk)
+    packing.close_package(package.pk)
     orders.cancel_order(order.pk)
     assert (
         _refused(
-            "order_not_shippable", services.ship_packages, [package.pk], carrier_name="DHL"
+            "order_not_shippable", shipping.ship_packages, [package.pk], carrier_name="DHL"
         ).status
         == 409
     )
@@ -445,19 +446,19 @@ def test_cancelled_order_does_not_ship(world):
 def test_tracking_and_delivery(world):
     order = world.order((world.mug, "1"))
     package, _line = _packed(world, order, "1")
-    services.close_package(package.pk)
-    shipment = services.ship_packages([package.pk], carrier_name="DPD")
+    packing.close_package(package.pk)
+    shipment = shipping.ship_packages([package.pk], carrier_name="DPD")
     assert shipment.tracking_number == ""
-    services.update_tracking(shipment.pk, tracking_number=" 0123 4567 ")
+    shipping.update_tracking(shipment.pk, tracking_number=" 0123 4567 ")
     shipment.refresh_from_db()
     assert (shipment.carrier_name, shipment.tracking_number) == ("DPD", "0123 4567")
-    _refused("carrier_required", services.update_tracking, shipment.pk, carrier_name="")
-    services.mark_delivered(shipment.pk)
+    _refused("carrier_required", shipping.update_tracking, shipment.pk, carrier_name="")
+    shipping.mark_delivered(shipment.pk)
     shipment.refresh_from_db()
     assert shipment.state == "delivered" and shipment.delivered_at is not None
-    _refused("invalid_state", services.mark_delivered, shipment.pk)
-    _refused("invalid_state", services.reopen_package, package.pk)
-    _refused("invalid_state", services.cancel_package, package.pk)
+    _refused("invalid_state", shipping.mark_delivered, shipment.pk)
+    _refused("invalid_state", packing.reopen_package, package.pk)
+    _refused("invalid_state", packing.cancel_package, package.pk)
 
 
 def test_settings_and_sscc_numbering(world):
@@ -470,7 +471,7 @@ def test_settings_and_sscc_numbering(world):
         settings.default_tare_kg,
     ) == ("4012345", 3, D("0.150"))
     order = world.order((world.mug, "1"))
-    package = services.create_package(order_id=order.pk, warehouse_id=world.warehouse.pk)
+    package = packing.create_package(order_id=order.pk, warehouse_id=world.warehouse.pk)
     assert package.sscc == gs1.make_sscc(3, "4012345", 1)
     assert package.sscc.startswith("34012345")
     assert package.tare_kg == D("0.150")
@@ -482,7 +483,7 @@ def test_settings_and_sscc_numbering(world):
     configure_sequence("sscc", next_value=10_000)
     _refused(
         "sscc_exhausted",
-        services.create_package,
+        packing.create_package,
         order_id=order.pk,
         warehouse_id=world.warehouse.pk,
     )

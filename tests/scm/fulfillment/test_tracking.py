@@ -12,7 +12,7 @@ import pytest
 
 from valuechain.platform.errors import DomainError
 from valuechain.platform.events.models import OutboxEvent
-from valuechain.scm.fulfillment import services, tracking
+from valuechain.scm.fulfillment import packing, services, shipping, tracking
 from valuechain.scm.fulfillment.models import Shipment, TrackingEvent
 from valuechain.scm.orders import queries as orders_queries
 from valuechain.scm.orders.models import SalesOrderEvent
@@ -31,12 +31,12 @@ def ship(world: Any, order: Any, quantities: list[str], *, tracking_number: str 
     services.confirm_pick(pick_list.pk, line.pk, line.quantity)
     shipments = []
     for index, qty in enumerate(quantities):
-        package = services.create_package(order_id=order.pk, warehouse_id=world.warehouse.pk)
-        services.pack_items(package.pk, [(line.pk, qty)])
-        services.close_package(package.pk)
+        package = packing.create_package(order_id=order.pk, warehouse_id=world.warehouse.pk)
+        packing.pack_items(package.pk, [(line.pk, qty)])
+        packing.close_package(package.pk)
         number = f"{tracking_number}{index}" if tracking_number else ""
         shipments.append(
-            services.ship_packages([package.pk], carrier_name="DHL", tracking_number=number)
+            shipping.ship_packages([package.pk], carrier_name="DHL", tracking_number=number)
         )
     return shipments
 
@@ -138,7 +138,7 @@ def test_order_stays_open_until_every_shipment_is_delivered(world):
         list(SalesOrderEvent.objects.filter(order=order).values_list("state", flat=True))[-1]
         == "delivered"
     )
-    services.mark_delivered(second.pk)  # by hand: the same rule closes the order
+    shipping.mark_delivered(second.pk)  # by hand: the same rule closes the order
     order.refresh_from_db()
     assert order.state == "closed"
 
@@ -148,10 +148,10 @@ def test_partially_shipped_order_is_not_closed_by_delivery(world):
     pick_list = services.create_pick_list(warehouse_id=world.warehouse.pk)
     line = pick_list.lines.get()
     services.confirm_pick(pick_list.pk, line.pk, "2")
-    package = services.create_package(order_id=order.pk, warehouse_id=world.warehouse.pk)
-    services.pack_items(package.pk, [(line.pk, "2")])
-    services.close_package(package.pk)
-    shipment = services.ship_packages([package.pk], carrier_name="DHL")
+    package = packing.create_package(order_id=order.pk, warehouse_id=world.warehouse.pk)
+    packing.pack_items(package.pk, [(line.pk, "2")])
+    packing.close_package(package.pk)
+    shipment = shipping.ship_packages([package.pk], carrier_name="DHL")
     tracking.record_events(shipment.pk, [event("delivered", 10)])
     order.refresh_from_db()
     shipment.refresh_from_db()
@@ -203,7 +203,7 @@ def test_by_tracking_number(world):
     )
     assert (refused.status, refused.details["tracking_number"]) == (404, "NOPE")
     assert TrackingEvent.objects.count() == 3  # nothing of the refused batch
-    services.update_tracking(first.pk, tracking_number="JD011")
+    shipping.update_tracking(first.pk, tracking_number="JD011")
     ambiguous = _refused(
         "ambiguous_tracking_number",
         tracking.record_events_by_tracking_number,

@@ -11,7 +11,7 @@ import pytest
 from valuechain.platform.tenancy.models import Tenant
 from valuechain.scm.catalog import services as catalog
 from valuechain.scm.catalog.models import Variant
-from valuechain.scm.inventory import queries, services
+from valuechain.scm.inventory import queries, warehouses
 from valuechain.scm.inventory.models import Warehouse
 
 
@@ -36,13 +36,13 @@ class Network:
 @pytest.fixture
 def network(in_tenant_a: Tenant) -> Network:
     """Three warehouses and two variants, no stock yet."""
-    dc1 = services.create_warehouse(
+    dc1 = warehouses.create_warehouse(
         code="DC1", name="Berlin DC", priority=1, country="DE", postal_code="10115"
     )
-    dc2 = services.create_warehouse(
+    dc2 = warehouses.create_warehouse(
         code="DC2", name="Munich DC", priority=2, country="DE", postal_code="80331"
     )
-    store = services.create_warehouse(
+    store = warehouses.create_warehouse(
         code="S1",
         name="Hamburg store",
         priority=5,

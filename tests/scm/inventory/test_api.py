@@ -13,7 +13,7 @@ from tests.scm.inventory.conftest import D
 
 from valuechain.platform.tenancy.context import tenant_context
 from valuechain.scm.catalog import services as catalog
-from valuechain.scm.inventory import services
+from valuechain.scm.inventory import services, warehouses
 from valuechain.scm.inventory.models import SupplyRequest
 
 
@@ -292,7 +292,7 @@ def test_sales_rep_reads_but_cannot_write(tenant_a, setup):
 def test_replenish_command_prints_progress_and_never_duplicates(tenant_a, admin_a, capsys):
     with tenant_context(tenant_a, actor=admin_a.user):
         variant = catalog.create_product(name="Pear", sku="PER").variants.get()
-        warehouse = services.create_warehouse(code="DC1", name="Berlin")
+        warehouse = warehouses.create_warehouse(code="DC1", name="Berlin")
         services.receive(variant=variant, warehouse=warehouse, quantity=D(2))
         from valuechain.scm.inventory import replenishment
 

@@ -27,9 +27,9 @@ from valuechain.platform.errors import DomainError
 from valuechain.platform.tenancy import services as tenancy
 from valuechain.platform.tenancy.context import tenant_context
 from valuechain.scm.catalog import services as catalog
-from valuechain.scm.inventory import queries, services
+from valuechain.scm.inventory import queries, reservations, services, warehouses
 from valuechain.scm.inventory.models import Reservation, StockBalance
-from valuechain.scm.inventory.services import Demand
+from valuechain.scm.inventory.reservations import Demand
 
 SOURCE = "orders.salesorderline"
 POSTGRES = connection.vendor == "postgresql"
@@ -97,7 +97,7 @@ def _reserve_one(tenant: Any, variant_id: int) -> Callable[[int, int], str]:
     def work(index: int, round_no: int) -> str:
         try:
             with tenant_context(tenant, channel="api"):
-                services.reserve(
+                reservations.reserve(
                     [Demand(SOURCE, round_no * 10_000 + index, variant_id, Decimal(1))],
                     reference=f"race {round_no}",
                 )
@@ -131,8 +131,8 @@ def _check_round(tenant: Any, results: list[str], clients: int, variant_id: int)
 def _race_rounds(clients: int, rounds: int) -> dict[str, int]:
     tenant = tenancy.create_tenant("Race Retail", "race-retail")
     with tenant_context(tenant):
-        dc1 = services.create_warehouse(code="DC1", name="DC one", priority=1)
-        dc2 = services.create_warehouse(code="DC2", name="DC two", priority=2)
+        dc1 = warehouses.create_warehouse(code="DC1", name="DC one", priority=1)
+        dc2 = warehouses.create_warehouse(code="DC2", name="DC two", priority=2)
     race = Race(tenant, clients)
     totals: Counter[str] = Counter()
     try:
@@ -145,7 +145,9 @@ def _race_rounds(clients: int, rounds: int) -> dict[str, int]:
                 # 15 on hand over two warehouses, 5 already promised: the last 10 are free
                 services.receive(variant=variant, warehouse=dc1, quantity=Decimal(9))
                 services.receive(variant=variant, warehouse=dc2, quantity=Decimal(6))
-                services.reserve([Demand(SOURCE, 99_000_000 + round_no, variant.pk, Decimal(5))])
+                reservations.reserve(
+                    [Demand(SOURCE, 99_000_000 + round_no, variant.pk, Decimal(5))]
+                )
             results = race.run(_reserve_one(tenant, variant.pk))
             _check_round(tenant, results, clients, variant.pk)
             totals.update(results)

@@ -10,7 +10,7 @@ from tests.scm.inventory.conftest import D, Network, variant
 
 from valuechain.platform import fx
 from valuechain.platform.errors import DomainError
-from valuechain.scm.inventory import costing, landed_cost, services, valuation_report
+from valuechain.scm.inventory import costing, landed_cost, services, valuation_report, warehouses
 from valuechain.scm.inventory.models import CostLayer, LandedCostAllocation, StockValuation
 
 DAY = date(2026, 3, 2)
@@ -123,7 +123,7 @@ def test_by_weight_refuses_a_receipt_without_weight(network: Network):
 
 @pytest.mark.parametrize("method", ["average", "fifo"])
 def test_shipped_part_goes_to_cogs(network: Network, method: str):
-    services.update_settings(costing_method=method)
+    warehouses.update_settings(costing_method=method)
     services.receive(
         variant=network.apple,
         warehouse=network.dc1,

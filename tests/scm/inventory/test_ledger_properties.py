@@ -32,9 +32,10 @@ from hypothesis.stateful import (
 from valuechain.platform.errors import DomainError
 from valuechain.platform.tenancy.context import tenant_context
 from valuechain.scm.catalog import services as catalog
-from valuechain.scm.inventory import movements, queries, services
+from valuechain.scm.inventory import movements, queries, services, warehouses
+from valuechain.scm.inventory import reservations as reserving
 from valuechain.scm.inventory.models import StockBalance, StockMove, Transfer
-from valuechain.scm.inventory.services import Demand
+from valuechain.scm.inventory.reservations import Demand
 
 SOURCE = "orders.salesorderline"
 START = date(2026, 3, 1)
@@ -60,9 +61,9 @@ def make_machine(tenant: Any, negative: bool) -> type[RuleBasedStateMachine]:
             self.day = START
             self.clock = mock.patch.object(services, "today", lambda: self.day)
             self.clock.start()
-            services.update_settings(fefo=True, allow_negative_stock=negative)
+            warehouses.update_settings(fefo=True, allow_negative_stock=negative)
             self.warehouses = [
-                services.create_warehouse(code=f"W{i}", name=f"Warehouse {i}", priority=i)
+                warehouses.create_warehouse(code=f"W{i}", name=f"Warehouse {i}", priority=i)
                 for i in range(3)
             ]
             self.variants = [
@@ -124,7 +125,7 @@ def make_machine(tenant: Any, negative: bool) -> type[RuleBasedStateMachine]:
             source = self.next_source
             self.next_source += 1
             self._try(
-                services.reserve,
+                reserving.reserve,
                 [Demand(SOURCE, source, self.variants[v].pk, qty)],
                 allow_split=split,
                 allow_backorder=backorder,
@@ -133,11 +134,11 @@ def make_machine(tenant: Any, negative: bool) -> type[RuleBasedStateMachine]:
 
         @rule(source=consumes(reservations))
         def release(self, source: int) -> None:
-            services.release(SOURCE, [source])
+            reserving.release(SOURCE, [source])
 
         @rule(source=reservations, qty=QTY)
         def ship(self, source: int, qty: Decimal) -> None:
-            self._check_moves(self._try(services.ship, SOURCE, source, qty))
+            self._check_moves(self._try(reserving.ship, SOURCE, source, qty))
 
         @rule(v=st.integers(0, 1), qty=QTY)
         def sell_in_store(self, v: int, qty: Decimal) -> None:

@@ -11,9 +11,9 @@ from tests.scm.inventory.conftest import D, row_for
 
 from valuechain.platform.audit.models import AuditEntry
 from valuechain.platform.errors import DomainError
-from valuechain.scm.inventory import movements, queries, services
+from valuechain.scm.inventory import movements, queries, reservations, services, supply, warehouses
 from valuechain.scm.inventory.models import CycleCountLine, StockBalance, StockMove, Transfer
-from valuechain.scm.inventory.services import Demand
+from valuechain.scm.inventory.reservations import Demand
 
 
 def reconciled() -> None:
@@ -22,7 +22,7 @@ def reconciled() -> None:
 
 def test_transfer_goes_through_in_transit_and_counts_as_incoming(network):
     services.receive(variant=network.apple, warehouse=network.dc1, quantity=D(10))
-    services.reserve([Demand("orders.salesorderline", 1, network.apple.pk, D(6))])
+    reservations.reserve([Demand("orders.salesorderline", 1, network.apple.pk, D(6))])
     with pytest.raises(DomainError) as caught:
         movements.ship_transfer(
             variant=network.apple,
@@ -70,7 +70,7 @@ def test_transfer_goes_through_in_transit_and_counts_as_incoming(network):
 
 
 def test_transfer_keeps_lots_and_picks_fefo(network):
-    services.update_settings(fefo=True)
+    warehouses.update_settings(fefo=True)
     day = timezone.localdate()
     services.receive(
         variant=network.apple,
@@ -143,7 +143,7 @@ def test_cycle_count_posts_audited_adjustments(network):
 
 def test_count_below_reserved_is_refused(network):
     services.receive(variant=network.apple, warehouse=network.dc1, quantity=D(5))
-    services.reserve([Demand("orders.salesorderline", 1, network.apple.pk, D(4))])
+    reservations.reserve([Demand("orders.salesorderline", 1, network.apple.pk, D(4))])
     stock = services.location_of(network.dc1, "stock")
     count = movements.create_count(
         warehouse=network.dc1,
@@ -203,7 +203,7 @@ def test_scrap_adjust_and_return(network):
 
 
 def test_negative_adjustment_allowed_when_the_tenant_allows_it(network):
-    services.update_settings(allow_negative_stock=True)
+    warehouses.update_settings(allow_negative_stock=True)
     stock = services.location_of(network.dc1, "stock")
     movements.adjust(variant=network.apple, location=stock, quantity=D(-3))
     assert row_for(network.apple, network.dc1)["on_hand"] == D(-3)
@@ -276,10 +276,10 @@ def test_atp_by_date(network):
         expires_on=day + timedelta(days=3),
     )
     services.receive(variant=network.apple, warehouse=network.dc2, quantity=D(4))
-    services.reserve(
+    reservations.reserve(
         [Demand("orders.salesorderline", 1, network.apple.pk, D(1))], warehouse_ids=[network.dc2.pk]
     )
-    services.request_supply(
+    supply.request_supply(
         variant=network.apple,
         warehouse=network.dc1,
         quantity=D(10),

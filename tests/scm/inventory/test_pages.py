@@ -12,7 +12,7 @@ from tests.scm.inventory.conftest import D
 
 from valuechain.platform.tenancy.context import tenant_context
 from valuechain.scm.catalog import services as catalog
-from valuechain.scm.inventory import movements, replenishment, services
+from valuechain.scm.inventory import movements, replenishment, services, warehouses
 from valuechain.scm.inventory.demo import seed_inventory
 from valuechain.scm.inventory.models import CycleCount, ReorderRule, StockMove, Transfer, Warehouse
 from valuechain.scm.inventory.panels import stock_panel
@@ -22,8 +22,8 @@ from valuechain.scm.inventory.panels import stock_panel
 def stocked(tenant_a, admin_a):
     with tenant_context(tenant_a, actor=admin_a.user):
         variant = catalog.create_product(name="Apple", sku="APL").variants.get()
-        dc1 = services.create_warehouse(code="DC1", name="Berlin", priority=1)
-        dc2 = services.create_warehouse(code="DC2", name="Munich", priority=2)
+        dc1 = warehouses.create_warehouse(code="DC1", name="Berlin", priority=1)
+        dc2 = warehouses.create_warehouse(code="DC2", name="Munich", priority=2)
         services.receive(variant=variant, warehouse=dc1, quantity=D(10), lot_number="L1")
         movements.ship_transfer(
             variant=variant, from_warehouse=dc1, to_warehouse=dc2, quantity=D(2)

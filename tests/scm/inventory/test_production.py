@@ -9,18 +9,18 @@ import pytest
 
 from valuechain.platform.errors import DomainError
 from valuechain.scm.catalog import services as catalog
-from valuechain.scm.inventory import production, queries, services
+from valuechain.scm.inventory import production, queries, reservations, services, warehouses
 from valuechain.scm.inventory.models import Reservation, StockBalance, StockMove
 
 SOURCE = "tests.component"
 
 
 def test_consume_reserved_then_produce(in_tenant_a):
-    warehouse = services.create_warehouse(code="WH1", name="Main")
+    warehouse = warehouses.create_warehouse(code="WH1", name="Main")
     board = catalog.create_product(name="Board", sku="BOARD").variants.get()
     shelf = catalog.create_product(name="Shelf", sku="SHELF").variants.get()
     services.receive(variant=board, warehouse=warehouse, quantity=Decimal(10))
-    services.reserve([services.Demand(SOURCE, 1, board.pk, Decimal(6))], reference="WO-1")
+    reservations.reserve([reservations.Demand(SOURCE, 1, board.pk, Decimal(6))], reference="WO-1")
 
     with pytest.raises(DomainError) as caught:
         production.consume_reserved(SOURCE, 1, Decimal(7))

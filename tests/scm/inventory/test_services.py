@@ -10,7 +10,7 @@ from tests.scm.inventory.conftest import D, row_for, variant
 
 from valuechain.platform.errors import DomainError
 from valuechain.platform.events.models import OutboxEvent
-from valuechain.scm.inventory import queries, services
+from valuechain.scm.inventory import queries, reservations, services, supply, warehouses
 from valuechain.scm.inventory.models import (
     Location,
     Reservation,
@@ -18,7 +18,7 @@ from valuechain.scm.inventory.models import (
     StockMove,
     SupplyRequest,
 )
-from valuechain.scm.inventory.services import Demand
+from valuechain.scm.inventory.reservations import Demand
 
 SO = "orders.salesorderline"
 
@@ -50,17 +50,17 @@ def test_create_warehouse_makes_one_location_per_internal_kind(network):
 
 def test_create_warehouse_refuses_bad_and_duplicate_codes(network):
     with pytest.raises(DomainError) as caught:
-        services.create_warehouse(code="dc1", name="Again")
+        warehouses.create_warehouse(code="dc1", name="Again")
     assert (caught.value.code, caught.value.status, caught.value.field) == (
         "duplicate_code",
         409,
         "code",
     )
     with pytest.raises(DomainError) as caught:
-        services.create_warehouse(code="a b", name="Bad")
+        warehouses.create_warehouse(code="a b", name="Bad")
     assert caught.value.code == "invalid_code"
     with pytest.raises(DomainError) as caught:
-        services.create_warehouse(code="OK", name="")
+        warehouses.create_warehouse(code="OK", name="")
     assert caught.value.code == "name_required"
 
 
@@ -120,7 +120,7 @@ def test_receive_with_lot_and_expiry(network):
 def test_reserve_by_priority_and_split(network):
     services.receive(variant=network.apple, warehouse=network.dc1, quantity=D(4))
     services.receive(variant=network.apple, warehouse=network.dc2, quantity=D(10))
-    outcome = services.reserve([demand(1, network.apple, 6)], reference="SO-1")
+    outcome = reservations.reserve([demand(1, network.apple, 6)], reference="SO-1")
     assert [(a.source_id, a.warehouse_id, a.quantity) for a in outcome.allocations] == [
         (1, network.dc1.pk, D(4)),
         (1, network.dc2.pk, D(2)),
@@ -136,7 +136,7 @@ def test_reserve_by_priority_and_split(network):
 def test_reserve_nearest_first_with_ship_to(network):
     services.receive(variant=network.apple, warehouse=network.dc1, quantity=D(10))
     services.receive(variant=network.apple, warehouse=network.dc2, quantity=D(10))
-    outcome = services.reserve(
+    outcome = reservations.reserve(
         [demand(1, network.apple, 3)], ship_to_country="DE", ship_to_postal_code="81671"
     )
     assert [(a.warehouse_id, a.quantity) for a in outcome.allocations] == [(network.dc2.pk, D(3))]
@@ -145,10 +145,10 @@ def test_reserve_nearest_first_with_ship_to(network):
 def test_reserve_without_split_uses_one_warehouse_or_fails(network):
     services.receive(variant=network.apple, warehouse=network.dc1, quantity=D(4))
     services.receive(variant=network.apple, warehouse=network.dc2, quantity=D(5))
-    outcome = services.reserve([demand(1, network.apple, 5)], allow_split=False)
+    outcome = reservations.reserve([demand(1, network.apple, 5)], allow_split=False)
     assert [(a.warehouse_id, a.quantity) for a in outcome.allocations] == [(network.dc2.pk, D(5))]
     with pytest.raises(DomainError) as caught:
-        services.reserve([demand(2, network.apple, 5)], allow_split=False)
+        reservations.reserve([demand(2, network.apple, 5)], allow_split=False)
     assert caught.value.details == {
         "variant_id": network.apple.pk,
         "requested": "5",
@@ -160,7 +160,7 @@ def test_reserve_is_all_or_nothing(network):
     services.receive(variant=network.apple, warehouse=network.dc1, quantity=D(10))
     services.receive(variant=network.pear, warehouse=network.dc1, quantity=D(1))
     with pytest.raises(DomainError) as caught:
-        services.reserve([demand(1, network.apple, 5), demand(2, network.pear, 2)])
+        reservations.reserve([demand(1, network.apple, 5), demand(2, network.pear, 2)])
     error = caught.value
     assert (error.code, error.status) == ("insufficient_stock", 409)
     assert error.details == {"variant_id": network.pear.pk, "requested": "2", "available": "1"}
@@ -170,7 +170,7 @@ def test_reserve_is_all_or_nothing(network):
 
 def test_reserve_backorders_the_rest(network):
     services.receive(variant=network.apple, warehouse=network.dc1, quantity=D(3))
-    outcome = services.reserve([demand(1, network.apple, 5)], allow_backorder=True)
+    outcome = reservations.reserve([demand(1, network.apple, 5)], allow_backorder=True)
     assert [(a.warehouse_id, a.quantity) for a in outcome.allocations] == [(network.dc1.pk, D(3))]
     assert outcome.backordered == {1: D(2)}
 
@@ -178,13 +178,13 @@ def test_reserve_backorders_the_rest(network):
 def test_reserve_limited_to_warehouses(network):
     services.receive(variant=network.apple, warehouse=network.dc1, quantity=D(3))
     with pytest.raises(DomainError) as caught:
-        services.reserve([demand(1, network.apple, 1)], warehouse_ids=[network.store.pk])
+        reservations.reserve([demand(1, network.apple, 1)], warehouse_ids=[network.store.pk])
     assert caught.value.details["available"] == "0"
 
 
 def test_reserve_never_takes_expired_lots_and_fefo_orders_the_rest(network):
     day = timezone.localdate()
-    services.update_settings(fefo=True)
+    warehouses.update_settings(fefo=True)
     for number, days in (("OLD", -1), ("LATE", 60), ("SOON", 10)):
         services.receive(
             variant=network.apple,
@@ -194,21 +194,21 @@ def test_reserve_never_takes_expired_lots_and_fefo_orders_the_rest(network):
             expires_on=day + timedelta(days=days),
         )
     assert queries.available([network.apple.pk])[network.apple.pk] == D(10)
-    services.reserve([demand(1, network.apple, 7)])
+    reservations.reserve([demand(1, network.apple, 7)])
     held = {
         r.balance.lot.number: r.quantity for r in Reservation.objects.select_related("balance__lot")
     }
     assert held == {"SOON": D(5), "LATE": D(2)}
     with pytest.raises(DomainError) as caught:
-        services.reserve([demand(2, network.apple, 4)])
+        reservations.reserve([demand(2, network.apple, 4)])
     assert caught.value.details["available"] == "3"
 
 
 def test_release_frees_stock_and_is_idempotent(network):
     services.receive(variant=network.apple, warehouse=network.dc1, quantity=D(5))
-    services.reserve([demand(1, network.apple, 2), demand(2, network.apple, 1)])
-    assert services.release(SO, [1, 2]) == D(3)
-    assert services.release(SO, [1, 2]) == D(0)
+    reservations.reserve([demand(1, network.apple, 2), demand(2, network.apple, 1)])
+    assert reservations.release(SO, [1, 2]) == D(3)
+    assert reservations.release(SO, [1, 2]) == D(0)
     assert set(Reservation.objects.values_list("state", flat=True)) == {"released"}
     assert queries.available([network.apple.pk])[network.apple.pk] == D(5)
     assert_reconciled()
@@ -216,8 +216,8 @@ def test_release_frees_stock_and_is_idempotent(network):
 
 def test_ship_consumes_reservations_partially_then_fully(network):
     services.receive(variant=network.apple, warehouse=network.dc1, quantity=D(5))
-    services.reserve([demand(1, network.apple, 4)], reference="SO-9")
-    moves = services.ship(SO, 1, D(1), reference="SHP-1")
+    reservations.reserve([demand(1, network.apple, 4)], reference="SO-9")
+    moves = reservations.ship(SO, 1, D(1), reference="SHP-1")
     assert [(m.kind, m.quantity, m.to_location.code, m.source_id) for m in moves] == [
         ("shipment", D(1), "CUSTOMER", 1)
     ]
@@ -227,21 +227,21 @@ def test_ship_consumes_reservations_partially_then_fully(network):
         D(1),
         D(3),
     )
-    services.ship(SO, 1, D(3))
+    reservations.ship(SO, 1, D(3))
     reservation.refresh_from_db()
     assert reservation.state == "consumed"
     row = row_for(network.apple, network.dc1)
     assert (row["on_hand"], row["reserved"], row["available"]) == (D(1), D(0), D(1))
     with pytest.raises(DomainError) as caught:
-        services.ship(SO, 1, D(1))
+        reservations.ship(SO, 1, D(1))
     assert (caught.value.code, caught.value.status) == ("not_reserved", 409)
-    assert services.release(SO, [1]) == D(0)
+    assert reservations.release(SO, [1]) == D(0)
     assert_reconciled()
 
 
 def test_ship_refuses_expired_lot_under_fefo(network, monkeypatch):
     day = timezone.localdate()
-    services.update_settings(fefo=True)
+    warehouses.update_settings(fefo=True)
     services.receive(
         variant=network.apple,
         warehouse=network.dc1,
@@ -249,17 +249,17 @@ def test_ship_refuses_expired_lot_under_fefo(network, monkeypatch):
         lot_number="L",
         expires_on=day + timedelta(days=1),
     )
-    services.reserve([demand(1, network.apple, 2)])
+    reservations.reserve([demand(1, network.apple, 2)])
     monkeypatch.setattr(services, "today", lambda: day + timedelta(days=2))
     with pytest.raises(DomainError) as caught:
-        services.ship(SO, 1, D(2))
+        reservations.ship(SO, 1, D(2))
     assert (caught.value.code, caught.value.details["lot"]) == ("lot_expired", "L")
     assert not StockMove.objects.filter(kind="shipment").exists()
 
 
 def test_issue_takes_free_stock_and_refuses_shortage(network):
     services.receive(variant=network.apple, warehouse=network.store, quantity=D(5))
-    services.reserve([demand(1, network.apple, 2)])
+    reservations.reserve([demand(1, network.apple, 2)])
     moves = services.issue(
         variant=network.apple, warehouse=network.store, quantity=D(3), reference="POS-1"
     )
@@ -278,7 +278,7 @@ def test_issue_takes_free_stock_and_refuses_shortage(network):
 
 
 def test_issue_goes_negative_when_the_tenant_allows_it(network):
-    services.update_settings(allow_negative_stock=True)
+    warehouses.update_settings(allow_negative_stock=True)
     services.receive(variant=network.apple, warehouse=network.store, quantity=D(1))
     services.issue(variant=network.apple, warehouse=network.store, quantity=D(3))
     row = row_for(network.apple, network.store)
@@ -287,7 +287,7 @@ def test_issue_goes_negative_when_the_tenant_allows_it(network):
 
 
 def test_request_supply_counts_as_incoming_and_refuses_duplicate_proposals(network):
-    request = services.request_supply(
+    request = supply.request_supply(
         variant=network.apple,
         warehouse=network.dc1,
         quantity=D(7),
@@ -296,25 +296,25 @@ def test_request_supply_counts_as_incoming_and_refuses_duplicate_proposals(netwo
         origin_id=5,
     )
     assert (request.state, request.reason, request.origin_id) == ("open", "mto", 5)
-    services.request_supply(
+    supply.request_supply(
         variant=network.apple, warehouse=network.dc1, quantity=D(3), reason="reorder"
     )
     with pytest.raises(DomainError) as caught:
-        services.request_supply(
+        supply.request_supply(
             variant=network.apple, warehouse=network.dc1, quantity=D(3), reason="reorder"
         )
     assert (caught.value.code, caught.value.status) == ("duplicate_proposal", 409)
     assert row_for(network.apple, network.dc1)["incoming"] == D(10)
-    services.change_supply_request(request.pk, state="ordered")
+    supply.change_supply_request(request.pk, state="ordered")
     assert row_for(network.apple, network.dc1)["incoming"] == D(10)
-    services.change_supply_request(request.pk, state="done")
+    supply.change_supply_request(request.pk, state="done")
     assert row_for(network.apple, network.dc1)["incoming"] == D(3)
     with pytest.raises(DomainError) as caught:
-        services.change_supply_request(request.pk, state="cancelled")
+        supply.change_supply_request(request.pk, state="cancelled")
     assert caught.value.code == "invalid_transition"
     assert SupplyRequest.objects.count() == 2
     with pytest.raises(DomainError) as caught:
-        services.request_supply(
+        supply.request_supply(
             variant=network.apple, warehouse=network.dc1, quantity=D(3), reason="x"
         )
     assert caught.value.code == "invalid_reason"
@@ -324,8 +324,8 @@ def test_active_reservations_for_pick_lists(network):
     other = variant("PLM-1", "Plum")
     services.receive(variant=network.apple, warehouse=network.dc1, quantity=D(5))
     services.receive(variant=other, warehouse=network.dc1, quantity=D(5))
-    services.reserve([demand(2, network.apple, 1), demand(1, other, 2)])
-    services.reserve([Demand("pos.sale", 9, network.apple.pk, D(1))])
+    reservations.reserve([demand(2, network.apple, 1), demand(1, other, 2)])
+    reservations.reserve([Demand("pos.sale", 9, network.apple.pk, D(1))])
     rows = queries.active_reservations(warehouse_id=network.dc1.pk, source_type=SO)
     assert [
         (r.source_id, r.variant.sku, r.open_quantity, r.balance.location.code) for r in rows

@@ -10,7 +10,7 @@ import pytest
 from tests.scm.inventory.conftest import D, Network
 
 from valuechain.platform.errors import DomainError
-from valuechain.scm.inventory import movements, services, valuation, valuation_report
+from valuechain.scm.inventory import movements, services, valuation, valuation_report, warehouses
 from valuechain.scm.inventory.models import CostLayer, StockMove, StockValuation
 
 
@@ -72,7 +72,7 @@ def test_moving_average_sequence(network: Network):
 
 
 def test_fifo_sequence(network: Network):
-    services.update_settings(costing_method="fifo")
+    warehouses.update_settings(costing_method="fifo")
     moves = _sequence(network)
     assert _values(moves) == {
         "r1": (D("5.000000"), D("50.00")),
@@ -106,7 +106,7 @@ def test_fifo_sequence(network: Network):
 
 @pytest.mark.parametrize("method", ["average", "fifo"])
 def test_cogs_per_order_and_totals(network: Network, method: str):
-    services.update_settings(costing_method=method)
+    warehouses.update_settings(costing_method=method)
     _sequence(network)
     services.issue(variant=network.apple, warehouse=network.dc2, quantity=D(1), reference="SO-2")
     figures = valuation_report.cogs()
@@ -221,23 +221,23 @@ def test_costing_method_change_is_refused_while_stock_is_valued(network: Network
     assert services.policy().costing_method == "average"
     services.receive(variant=network.apple, warehouse=network.dc1, quantity=D(1), unit_cost=D(2))
     with pytest.raises(DomainError) as caught:
-        services.update_settings(costing_method="fifo")
+        warehouses.update_settings(costing_method="fifo")
     assert (caught.value.code, caught.value.status, caught.value.field) == (
         "valued_stock_exists",
         409,
         "costing_method",
     )
     with pytest.raises(DomainError) as caught:
-        services.update_settings(costing_method="lifo")
+        warehouses.update_settings(costing_method="lifo")
     assert caught.value.code == "invalid_costing_method"
-    assert services.update_settings(costing_method="average").costing_method == "average"
+    assert warehouses.update_settings(costing_method="average").costing_method == "average"
     services.issue(variant=network.apple, warehouse=network.dc1, quantity=D(1))
-    assert services.update_settings(costing_method="fifo").costing_method == "fifo"
+    assert warehouses.update_settings(costing_method="fifo").costing_method == "fifo"
 
 
 @pytest.mark.parametrize("method", ["average", "fifo"])
 def test_negative_stock_is_valued_at_the_last_cost_and_filled_later(network: Network, method):
-    services.update_settings(allow_negative_stock=True, costing_method=method)
+    warehouses.update_settings(allow_negative_stock=True, costing_method=method)
     services.receive(variant=network.apple, warehouse=network.dc1, quantity=D(2), unit_cost=D(5))
     moves = services.issue(variant=network.apple, warehouse=network.dc1, quantity=D(5))
     assert [m.value for m in moves] == [D("10.00"), D("15.00")]  # on hand, then 3 x 5 short

@@ -14,7 +14,7 @@ from tests.scm.inventory.conftest import D
 
 from valuechain.platform.tenancy.context import tenant_context
 from valuechain.scm.catalog import services as catalog
-from valuechain.scm.inventory import services
+from valuechain.scm.inventory import services, warehouses
 from valuechain.scm.inventory.models import LandedCost
 
 
@@ -35,7 +35,7 @@ def stocked(client_a, tenant_a, admin_a):
     with tenant_context(tenant_a, actor=admin_a.user):
         product = catalog.create_product(name="Apple", sku="APL", category="Fruit")
         variant = product.variants.get()
-        dc1 = services.create_warehouse(code="DC1", name="Berlin")
+        dc1 = warehouses.create_warehouse(code="DC1", name="Berlin")
     return client_a, variant, dc1
 
 

@@ -23,7 +23,7 @@ from valuechain.platform.tenancy import services as tenancy
 from valuechain.platform.tenancy.context import tenant_context
 from valuechain.scm.catalog import services as catalog
 from valuechain.scm.catalog.models import Variant
-from valuechain.scm.inventory import services, valuation_report
+from valuechain.scm.inventory import services, valuation_report, warehouses
 from valuechain.scm.inventory.models import StockMove, StockValuation, Warehouse
 
 POSTGRES = connection.vendor == "postgresql"
@@ -85,8 +85,8 @@ def _round(race: Race, tenant: Any, warehouse: Any, round_no: int, method: str) 
 def _race(method: str) -> Counter[str]:
     tenant = tenancy.create_tenant(f"Valuation race {method}", f"valuation-race-{method}")
     with tenant_context(tenant):
-        services.update_settings(costing_method=method)
-        warehouse = services.create_warehouse(code="DC1", name="DC one")
+        warehouses.update_settings(costing_method=method)
+        warehouse = warehouses.create_warehouse(code="DC1", name="DC one")
     race = Race(tenant, CLIENTS)
     totals: Counter[str] = Counter()
     try:

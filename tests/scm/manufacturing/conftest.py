@@ -14,6 +14,7 @@ from valuechain.scm.catalog import services as catalog
 from valuechain.scm.catalog.models import Variant
 from valuechain.scm.inventory import queries as inventory_queries
 from valuechain.scm.inventory import services as inventory
+from valuechain.scm.inventory import warehouses
 from valuechain.scm.inventory.models import StockBalance, Warehouse
 from valuechain.scm.manufacturing import services
 from valuechain.scm.manufacturing.models import Bom, WorkCentre
@@ -60,7 +61,7 @@ class Plant:
 def plant(in_tenant_a: Tenant) -> Plant:
     """100 boards and 200 screws in stock; a shelf is 2 boards (5 % scrap) and 8 screws and
     leaves 0.5 offcut; the saw makes 10 shelves an hour."""
-    warehouse = inventory.create_warehouse(code="WH1", name="Main")
+    warehouse = warehouses.create_warehouse(code="WH1", name="Main")
     shelf = variant("SHELF", "Shelf", supply_mode="mto")
     board = variant("BOARD", "Board")
     screw = variant("SCREW", "Screw")

@@ -16,7 +16,7 @@ from tests.conftest import make_member
 from tests.scm.manufacturing.conftest import D, assert_ledger_reconciles, stock
 
 from valuechain.platform.tenancy.context import tenant_context
-from valuechain.scm.inventory import services as inventory
+from valuechain.scm.inventory import supply
 from valuechain.scm.manufacturing import workorders
 from valuechain.scm.manufacturing.models import TimeEntry
 
@@ -231,7 +231,7 @@ def test_work_centres_and_productivity(api):
 def test_supply_request_becomes_a_work_order(api):
     client, plant = api
     with tenant_context(plant.tenant):
-        request = inventory.request_supply(
+        request = supply.request_supply(
             variant=plant.shelf, warehouse=plant.warehouse, quantity=D(2), reason="mto"
         )
     made = post(

@@ -24,6 +24,7 @@ from valuechain.platform.tenancy.context import tenant_context
 from valuechain.scm.catalog import services as catalog
 from valuechain.scm.inventory import queries as inventory_queries
 from valuechain.scm.inventory import services as inventory
+from valuechain.scm.inventory import warehouses
 from valuechain.scm.manufacturing import services, workorders
 from valuechain.scm.manufacturing.models import WorkOrder
 
@@ -65,7 +66,7 @@ def race(tenant: Any, work: Callable[[int], Any]) -> Counter[str]:
 def test_releases_and_reports_never_take_stock_twice(transactional_db):
     tenant = tenancy.create_tenant("Race Plant", "race-plant")
     with tenant_context(tenant):
-        warehouse = inventory.create_warehouse(code="WH1", name="Main")
+        warehouse = warehouses.create_warehouse(code="WH1", name="Main")
         shelf = catalog.create_product(name="Shelf", sku="SHELF").variants.get()
         board = catalog.create_product(name="Board", sku="BOARD").variants.get()
         inventory.receive(variant=board, warehouse=warehouse, quantity=Decimal(10))

@@ -14,7 +14,7 @@ from django.utils import timezone
 from tests.scm.manufacturing.conftest import D, assert_ledger_reconciles, stock
 
 from valuechain.platform.tenancy.context import tenant_context
-from valuechain.scm.inventory import services as inventory
+from valuechain.scm.inventory import supply
 from valuechain.scm.manufacturing import workorders
 from valuechain.scm.manufacturing.models import Bom, TimeEntry, WorkOrder
 
@@ -153,7 +153,7 @@ def test_forms_show_errors_next_to_fields(pages):
 def test_create_work_order_from_a_supply_request(pages):
     client, plant = pages
     with tenant_context(plant.tenant):
-        request = inventory.request_supply(
+        request = supply.request_supply(
             variant=plant.shelf, warehouse=plant.warehouse, quantity=D(2), reason="mto"
         )
     listing = client.get("/scm/work-orders/").content.decode()

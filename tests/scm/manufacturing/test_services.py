@@ -13,6 +13,7 @@ from valuechain.platform.errors import DomainError
 from valuechain.platform.events.models import OutboxEvent
 from valuechain.scm.catalog import services as catalog
 from valuechain.scm.inventory import services as inventory
+from valuechain.scm.inventory import supply
 from valuechain.scm.inventory.models import Reservation, StockMove, SupplyRequest
 from valuechain.scm.manufacturing import services, workorders
 from valuechain.scm.manufacturing.models import ProductionRecord, TimeEntry
@@ -379,7 +380,7 @@ def test_work_centre_refusals(plant):
 
 
 def test_a_supply_request_becomes_a_work_order(plant):
-    request = inventory.request_supply(
+    request = supply.request_supply(
         variant=plant.shelf,
         warehouse=plant.warehouse,
         quantity=D(3),
@@ -420,7 +421,7 @@ def test_a_supply_request_becomes_a_work_order(plant):
 
 
 def test_a_supply_request_without_bill_is_refused(plant):
-    request = inventory.request_supply(
+    request = supply.request_supply(
         variant=plant.board, warehouse=plant.warehouse, quantity=D(3), reason="mto"
     )
     refused(

@@ -17,6 +17,7 @@ from valuechain.scm.catalog import pricing_services
 from valuechain.scm.catalog import services as catalog
 from valuechain.scm.catalog.models import Variant
 from valuechain.scm.inventory import services as inventory
+from valuechain.scm.inventory import warehouses
 from valuechain.scm.inventory.models import Warehouse
 
 
@@ -103,8 +104,10 @@ def shop(in_tenant_a: Any) -> Shop:
     pricing_services.set_tax_rate(country="DE", rate="0.19")
     pricing_services.set_tax_rate(country="DE", rate="0.07", tax_class="reduced")
     pricing_services.set_tax_rate(country="FR", rate="0.20")
-    central = inventory.create_warehouse(code="CEN", name="Central", priority=1, country="DE")
-    store = inventory.create_warehouse(code="ST1", name="Store Berlin", is_store=True, country="DE")
+    central = warehouses.create_warehouse(code="CEN", name="Central", priority=1, country="DE")
+    store = warehouses.create_warehouse(
+        code="ST1", name="Store Berlin", is_store=True, country="DE"
+    )
     inventory.receive(variant=widget, warehouse=central, quantity=Decimal(20))
     inventory.receive(variant=gadget, warehouse=central, quantity=Decimal(10))
     inventory.receive(variant=widget, warehouse=store, quantity=Decimal(5))

@@ -27,6 +27,7 @@ from valuechain.scm.catalog import services as catalog
 from valuechain.scm.catalog.models import Variant
 from valuechain.scm.inventory import queries as inventory_queries
 from valuechain.scm.inventory import services as inventory
+from valuechain.scm.inventory import warehouses
 from valuechain.scm.inventory.models import Reservation, StockBalance
 from valuechain.scm.orders.models import SalesOrder
 
@@ -47,7 +48,7 @@ def _setup(round_no: int) -> tuple[Any, str, int, int]:
         person = customers.create_person(first_name="Race", last_name=f"Runner {round_no}")
         product = catalog.create_product(name="Last one", sku=f"LAST-{round_no}")
         variant = Variant.objects.get(product=product)
-        warehouse = inventory.create_warehouse(code="WH", name="Main")
+        warehouse = warehouses.create_warehouse(code="WH", name="Main")
         inventory.receive(variant=variant, warehouse=warehouse, quantity=Decimal(UNITS))
     return tenant, raw, variant.pk, person.pk
 

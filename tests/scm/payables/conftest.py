@@ -15,6 +15,7 @@ from valuechain.platform.tenancy.models import Tenant
 from valuechain.scm.catalog import services as catalog
 from valuechain.scm.catalog.models import Variant
 from valuechain.scm.inventory import services as inventory
+from valuechain.scm.inventory import warehouses
 from valuechain.scm.inventory.models import StockBalance, Warehouse
 from valuechain.scm.procurement import services as procurement
 from valuechain.scm.procurement.models import Supplier
@@ -102,7 +103,7 @@ def buying(in_tenant_a: Tenant) -> Buying:
     supplier = procurement.create_supplier(
         code="NORD", name="Nordwerk", currency="EUR", payment_terms_days=45
     )
-    warehouse = inventory.create_warehouse(code="WH1", name="Main")
+    warehouse = warehouses.create_warehouse(code="WH1", name="Main")
     bolt = catalog.create_product(name="Bolt", sku="BOLT").variants.get()
     nut = catalog.create_product(name="Nut", sku="NUT").variants.get()
     return Buying(in_tenant_a, supplier, warehouse, bolt, nut)

@@ -14,6 +14,7 @@ from tests.scm.procurement.conftest import supplied
 
 from valuechain.platform.errors import DomainError
 from valuechain.scm.inventory import services as inventory
+from valuechain.scm.inventory import warehouses
 from valuechain.scm.payables.models import BillLine, SupplierBill
 from valuechain.scm.procurement import queries, scorecard
 from valuechain.scm.purchasing.models import PurchaseOrder, PurchaseOrderLine
@@ -93,7 +94,7 @@ def _bill(supplier, order, number, day, state, lines):
 @pytest.fixture
 def history(buying):
     """NORD: two placed orders in January and February, receipts, a posted and a draft bill."""
-    warehouse = inventory.create_warehouse(code="WH1", name="Main")
+    warehouse = warehouses.create_warehouse(code="WH1", name="Main")
     nord, bolt, nut = buying.nord, buying.bolt, buying.nut
     due_jan, due_feb = dt.date(2026, 1, 15), dt.date(2026, 2, 10)
     po1, (l1, l2) = _order(

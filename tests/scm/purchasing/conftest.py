@@ -14,7 +14,7 @@ from valuechain.crm.customers import services as customers
 from valuechain.platform.tenancy.models import Tenant
 from valuechain.scm.catalog import services as catalog
 from valuechain.scm.catalog.models import Variant
-from valuechain.scm.inventory import services as inventory
+from valuechain.scm.inventory import warehouses
 from valuechain.scm.inventory.models import Warehouse
 from valuechain.scm.procurement import services as procurement
 from valuechain.scm.procurement.models import Supplier, SupplierProduct
@@ -79,7 +79,7 @@ class Buying:
 
 def make_world(tenant: Tenant) -> Buying:
     """The suite's world, in the current tenant context."""
-    warehouse = inventory.create_warehouse(code="WH1", name="Main warehouse", country="DE")
+    warehouse = warehouses.create_warehouse(code="WH1", name="Main warehouse", country="DE")
     bolt = catalog.create_product(name="Bolt", sku="BOLT").variants.get()
     bolt.gtin = "4006381333931"
     bolt.save()

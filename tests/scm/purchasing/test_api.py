@@ -12,7 +12,7 @@ from tests.conftest import make_member
 from tests.scm.purchasing.conftest import D, error, make_world, patch, post
 
 from valuechain.platform.tenancy.context import tenant_context
-from valuechain.scm.inventory import services as inventory
+from valuechain.scm.inventory import supply
 from valuechain.scm.purchasing import services
 
 
@@ -230,7 +230,7 @@ def test_rfq_over_the_api(client_a, world):
 
 def test_proposals_over_the_api(client_a, tenant_a, admin_a, world):
     with tenant_context(tenant_a, actor=admin_a.user):
-        request = inventory.request_supply(
+        request = supply.request_supply(
             variant=world.bolt, warehouse=world.warehouse, quantity=D(25), reason="reorder"
         )
     listed = client_a.get("/api/v1/purchase-proposals").json()

@@ -21,7 +21,7 @@ from tests.scm.purchasing.conftest import make_world
 from valuechain.platform.errors import DomainError
 from valuechain.platform.tenancy import services as tenancy
 from valuechain.platform.tenancy.context import tenant_context
-from valuechain.scm.inventory import services as inventory
+from valuechain.scm.inventory import supply
 from valuechain.scm.inventory.models import SupplyRequest
 from valuechain.scm.purchasing import proposals
 from valuechain.scm.purchasing.models import PurchaseOrder, PurchaseOrderLine
@@ -67,7 +67,7 @@ def test_concurrent_orders_of_one_proposal_make_one_line(transactional_db, requi
     tenant = tenancy.create_tenant("Race Purchasing", "race-purchasing")
     with tenant_context(tenant):
         world = make_world(tenant)
-        request = inventory.request_supply(
+        request = supply.request_supply(
             variant=world.bolt, warehouse=world.warehouse, quantity=Decimal(25), reason="reorder"
         )
     counts = race(tenant, lambda index: proposals.order_proposals([request.pk]))

@@ -9,7 +9,7 @@ import pytest
 from tests.scm.purchasing.conftest import D, make_world
 
 from valuechain.platform.tenancy.context import tenant_context
-from valuechain.scm.inventory import services as inventory
+from valuechain.scm.inventory import supply
 from valuechain.scm.inventory.models import SupplyRequest
 from valuechain.scm.purchasing import rfq, services
 from valuechain.scm.purchasing.demo import seed_purchasing
@@ -142,10 +142,10 @@ def test_rfq_create_form(client_a, world, in_tenant_a):
 
 def test_proposals_one_click_and_bulk(client_a, tenant_a, admin_a, world, in_tenant_a):
     with tenant_context(tenant_a, actor=admin_a.user):
-        bolt = inventory.request_supply(
+        bolt = supply.request_supply(
             variant=world.bolt, warehouse=world.warehouse, quantity=D(25), reason="reorder"
         )
-        nut = inventory.request_supply(
+        nut = supply.request_supply(
             variant=world.nut, warehouse=world.warehouse, quantity=D(5), reason="mto"
         )
     page = client_a.get("/scm/purchase-proposals/").content.decode()

@@ -10,7 +10,7 @@ import pytest
 from tests.scm.purchasing.conftest import D
 
 from valuechain.platform.errors import DomainError
-from valuechain.scm.inventory import services as inventory
+from valuechain.scm.inventory import supply
 from valuechain.scm.inventory.models import SupplyRequest
 from valuechain.scm.purchasing import proposals, services
 
@@ -19,13 +19,13 @@ ON = dt.date(2030, 3, 1)
 
 @pytest.fixture
 def requests(buying):
-    bolt = inventory.request_supply(
+    bolt = supply.request_supply(
         variant=buying.bolt, warehouse=buying.warehouse, quantity=D(25), reason="reorder"
     )
-    nut = inventory.request_supply(
+    nut = supply.request_supply(
         variant=buying.nut, warehouse=buying.warehouse, quantity=D(40), reason="reorder"
     )
-    mto = inventory.request_supply(
+    mto = supply.request_supply(
         variant=buying.nut,
         warehouse=buying.warehouse,
         quantity=D(15),

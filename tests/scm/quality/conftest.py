@@ -14,6 +14,7 @@ from valuechain.scm.catalog import services as catalog
 from valuechain.scm.catalog.models import Variant
 from valuechain.scm.inventory import queries as inventory_queries
 from valuechain.scm.inventory import services as inventory
+from valuechain.scm.inventory import warehouses
 from valuechain.scm.inventory.models import StockBalance, Warehouse
 from valuechain.scm.procurement import services as procurement
 from valuechain.scm.procurement.models import Supplier
@@ -93,7 +94,7 @@ def receive_for_inspection(lab: Lab, quantity: Any, item: Variant | None = None)
 @pytest.fixture
 def lab(in_tenant_a: Tenant) -> Lab:
     """WH1, a bolt with a receipt plan of two required checks, a nut without a plan."""
-    warehouse = inventory.create_warehouse(code="WH1", name="Main")
+    warehouse = warehouses.create_warehouse(code="WH1", name="Main")
     bolt = variant("BOLT", "Bolt M10")
     nut = variant("NUT", "Nut M10")
     plan = plans.create_plan(

@@ -23,6 +23,7 @@ from valuechain.platform.tenancy.context import tenant_context
 from valuechain.scm.catalog import services as catalog
 from valuechain.scm.inventory import queries as inventory_queries
 from valuechain.scm.inventory import services as inventory
+from valuechain.scm.inventory import warehouses
 from valuechain.scm.inventory.models import StockBalance, StockMove
 from valuechain.scm.quality import plans, services
 from valuechain.scm.quality.models import Disposition, InspectionResult
@@ -65,7 +66,7 @@ def race(tenant: Any, work: Callable[[int], Any]) -> Counter[str]:
 def test_one_of_several_inspectors_completes_an_inspection(transactional_db: Any) -> None:
     tenant = tenancy.create_tenant("Race Lab", "race-lab")
     with tenant_context(tenant):
-        warehouse = inventory.create_warehouse(code="WH1", name="Main")
+        warehouse = warehouses.create_warehouse(code="WH1", name="Main")
         bolt = catalog.create_product(name="Bolt", sku="BOLT").variants.get()
         plan = plans.create_plan(
             {

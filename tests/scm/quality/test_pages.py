@@ -11,7 +11,7 @@ from tests.conftest import make_member
 from tests.scm.quality.conftest import D, Lab, on_hand, receive_for_inspection, variant
 
 from valuechain.platform.tenancy.models import Tenant
-from valuechain.scm.inventory import services as inventory
+from valuechain.scm.inventory import warehouses
 from valuechain.scm.quality.demo import seed_quality
 from valuechain.scm.quality.models import DefectReason, Inspection, InspectionPlan
 
@@ -200,7 +200,7 @@ def test_the_demo_seeder_without_pens_seeds_reasons_only(in_tenant_a: Tenant) ->
 
 
 def test_the_demo_seeder_with_pens(in_tenant_a: Tenant) -> None:
-    warehouse = inventory.create_warehouse(code="WH1", name="Main")
+    warehouse = warehouses.create_warehouse(code="WH1", name="Main")
     pen = variant("PEN", "Fountain pen")
     variant("PEN-ENGR", "Engraved pen")
     message = seed_quality(random.Random(1))

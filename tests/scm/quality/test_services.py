@@ -18,6 +18,7 @@ from tests.scm.quality.conftest import (
 from valuechain.platform.errors import DomainError
 from valuechain.platform.events.models import OutboxEvent
 from valuechain.scm.inventory import queries as inventory_queries
+from valuechain.scm.inventory import reservations
 from valuechain.scm.inventory import services as inventory
 from valuechain.scm.inventory.models import StockMove
 from valuechain.scm.quality import plans, services
@@ -103,13 +104,15 @@ def test_open_inspection_attaches_the_plan_numbers_it_and_holds_the_goods(lab: L
 
 def test_goods_in_quality_cannot_be_reserved_until_accepted(lab: Lab) -> None:
     inspection = receive_for_inspection(lab, "5")
-    demand = [inventory.Demand(variant_id=lab.bolt.pk, quantity=D(1), source_type="t", source_id=1)]
+    demand = [
+        reservations.Demand(variant_id=lab.bolt.pk, quantity=D(1), source_type="t", source_id=1)
+    ]
     assert inventory_queries.available([lab.bolt.pk]) == {lab.bolt.pk: D(0)}
-    caught = error(inventory.reserve, demand)
+    caught = error(reservations.reserve, demand)
     assert caught.code == "insufficient_stock"
     complete(lab, inspection, "5")
     assert inventory_queries.available([lab.bolt.pk]) == {lab.bolt.pk: D(5)}
-    inventory.reserve(demand)
+    reservations.reserve(demand)
     assert inventory_queries.available([lab.bolt.pk]) == {lab.bolt.pk: D(4)}
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from valuechain.platform.tenancy.models import Tenant
 from valuechain.scm.catalog import services as catalog
 from valuechain.scm.catalog.models import Variant
-from valuechain.scm.inventory import services as inventory
+from valuechain.scm.inventory import warehouses
 from valuechain.scm.inventory.models import StockBalance, Warehouse
 from valuechain.scm.procurement import services as procurement
 from valuechain.scm.procurement.models import Supplier, SupplierProduct
@@ -111,7 +111,7 @@ class Receiving:
 @pytest.fixture
 def receiving(in_tenant_a: Tenant) -> Receiving:
     """A warehouse, a supplier and two supplied variants (the bolt has a GTIN)."""
-    warehouse = inventory.create_warehouse(code="WH1", name="Main")
+    warehouse = warehouses.create_warehouse(code="WH1", name="Main")
     bolt = catalog.create_product(name="Bolt", sku="BOLT", gtin="4006381333931").variants.get()
     nut = catalog.create_product(name="Nut", sku="NUT").variants.get()
     nord = procurement.create_supplier(code="NORD", name="Nordwerk GmbH")

@@ -22,7 +22,7 @@ from valuechain.platform.tenancy import services as tenancy
 from valuechain.platform.tenancy.context import tenant_context
 from valuechain.scm.catalog import services as catalog
 from valuechain.scm.inventory import queries as inventory_queries
-from valuechain.scm.inventory import services as inventory
+from valuechain.scm.inventory import warehouses
 from valuechain.scm.procurement import services as procurement
 from valuechain.scm.purchasing.models import PurchaseOrder, PurchaseOrderLine
 from valuechain.scm.receiving import services
@@ -68,7 +68,7 @@ def test_racing_receipts_of_the_last_five_units(transactional_db, require_connec
         require_connections(CLIENTS + 2)
     tenant = tenancy.create_tenant("Race Receiving", "race-receiving")
     with tenant_context(tenant):
-        warehouse = inventory.create_warehouse(code="WH1", name="Main")
+        warehouse = warehouses.create_warehouse(code="WH1", name="Main")
         bolt = catalog.create_product(name="Bolt", sku="BOLT").variants.get()
         nord = procurement.create_supplier(code="NORD", name="Nordwerk")
         order = make_po(nord, warehouse, [(bolt, 10, "1.00")])

@@ -12,7 +12,7 @@ from tests.scm.receiving.conftest import D, inspect_on_receipt, make_po, on_hand
 from valuechain.platform.errors import DomainError
 from valuechain.platform.events.models import OutboxEvent
 from valuechain.scm.inventory import queries as inventory_queries
-from valuechain.scm.inventory import services as inventory
+from valuechain.scm.inventory import supply
 from valuechain.scm.inventory.models import StockMove, SupplyRequest
 from valuechain.scm.procurement.models import SupplierProduct
 from valuechain.scm.purchasing.models import PurchaseOrder, PurchaseOrderLine
@@ -307,10 +307,10 @@ def test_lead_time_is_learned_from_receipts(receiving):
 
 
 def test_supply_request_of_a_line_waits_for_the_rest_then_is_done(receiving):
-    request = inventory.request_supply(
+    request = supply.request_supply(
         variant=receiving.bolt, warehouse=receiving.warehouse, quantity=D(10), reason="reorder"
     )
-    inventory.change_supply_request(request.pk, state="ordered")
+    supply.change_supply_request(request.pk, state="ordered")
     order = make_po(receiving.nord, receiving.warehouse, [(receiving.bolt, 10, 1)])
     line = line_of(order)
     PurchaseOrderLine.objects.filter(pk=line.pk).update(supply_request=request)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from tests.scm.fulfillment.conftest import World, build_world
 
+from valuechain.scm.fulfillment import packing, shipping
 from valuechain.scm.fulfillment import services as fulfillment
 from valuechain.scm.orders import services as orders
 
@@ -40,10 +41,10 @@ def shipped_order(world: World, quantity: str = "4", *, ship: str | None = None)
     line = pick_list.lines.get()
     amount = ship or quantity
     fulfillment.confirm_pick(pick_list.pk, line.pk, amount)
-    package = fulfillment.create_package(order_id=order.pk, warehouse_id=world.warehouse.pk)
-    fulfillment.pack_items(package.pk, [(line.pk, amount)])
-    fulfillment.close_package(package.pk)
-    fulfillment.ship_packages([package.pk], carrier_name="DHL")
+    package = packing.create_package(order_id=order.pk, warehouse_id=world.warehouse.pk)
+    packing.pack_items(package.pk, [(line.pk, amount)])
+    packing.close_package(package.pk)
+    shipping.ship_packages([package.pk], carrier_name="DHL")
     order.refresh_from_db()
     return order
 

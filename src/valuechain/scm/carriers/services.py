@@ -516,7 +516,7 @@ def choose_for_shipment(
     name becomes "<carrier> <service>" through fulfillment's own service. Refuses
     ``destination_unknown`` / ``weight_unknown`` (422) and ``no_service_meets`` (409).
     """
-    from valuechain.scm.fulfillment import services as fulfillment
+    from valuechain.scm.fulfillment import shipping
 
     promised, cap = _rule(promised_date, cost_cap)
     clean_currency = _currency(currency or tenant_base_currency())
@@ -590,7 +590,7 @@ def choose_for_shipment(
             for name, value in values.items():
                 setattr(choice, name, value)
             choice.save()
-        fulfillment.update_tracking(
+        shipping.update_tracking(
             shipment_id, carrier_name=f"{chosen.carrier_name} {chosen.service_name}"[:100]
         )
         publish(

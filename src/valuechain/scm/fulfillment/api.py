@@ -9,7 +9,14 @@ from ninja import Query, Status
 
 from valuechain.platform.api import ListParams, Page, area_router, paginate
 from valuechain.platform.errors import DomainError
-from valuechain.scm.fulfillment import commercial_invoice, queries, services, tracking
+from valuechain.scm.fulfillment import (
+    commercial_invoice,
+    packing,
+    queries,
+    services,
+    shipping,
+    tracking,
+)
 from valuechain.scm.fulfillment.models import FulfillmentSettings, Package, PickList, Shipment
 from valuechain.scm.fulfillment.schemas import (
     PackageCloseIn,
@@ -163,7 +170,7 @@ def list_packages(
 @router.post("/packages", response={201: PackageDetailOut}, summary="Create a package")
 def create_package(request: HttpRequest, data: PackageIn) -> Status[Package]:
     """An empty package for an order, numbered with the next SSCC-18."""
-    package = services.create_package(**data.dict())
+    package = packing.create_package(**data.dict())
     return Status(201, _package_detail(package.pk))
 
 
@@ -176,35 +183,35 @@ def get_package(request: HttpRequest, package_id: int) -> Package:
 @router.post("/packages/{package_id}/items", response=PackageDetailOut, summary="Pack picked items")
 def pack_items(request: HttpRequest, package_id: int, data: PackIn) -> Package:
     """Put picked quantities (by pick list line) into the open package."""
-    services.pack_items(package_id, [(item.pick_line_id, item.quantity) for item in data.items])
+    packing.pack_items(package_id, [(item.pick_line_id, item.quantity) for item in data.items])
     return _package_detail(package_id)
 
 
 @router.post("/packages/{package_id}/scans", response=PackageDetailOut, summary="Pack by scan")
 def scan_pack(request: HttpRequest, package_id: int, data: PackScanIn) -> Package:
     """The item's code: taken from what is picked for the package's order."""
-    services.scan_pack(package_id, code=data.code, quantity=data.quantity)
+    packing.scan_pack(package_id, code=data.code, quantity=data.quantity)
     return _package_detail(package_id)
 
 
 @router.post("/packages/{package_id}/close", response=PackageDetailOut, summary="Seal a package")
 def close_package(request: HttpRequest, package_id: int, data: PackageCloseIn) -> Package:
     """Record the measured weight (else the computed one) and the size; ready to ship."""
-    services.close_package(package_id, **data.dict())
+    packing.close_package(package_id, **data.dict())
     return _package_detail(package_id)
 
 
 @router.post("/packages/{package_id}/reopen", response=PackageDetailOut, summary="Reopen a package")
 def reopen_package(request: HttpRequest, package_id: int) -> Package:
     """Open a packed package again to change its contents."""
-    services.reopen_package(package_id)
+    packing.reopen_package(package_id)
     return _package_detail(package_id)
 
 
 @router.post("/packages/{package_id}/cancel", response=PackageDetailOut, summary="Cancel a package")
 def cancel_package(request: HttpRequest, package_id: int) -> Package:
     """Unpack the package and drop it; its contents wait to be packed again."""
-    services.cancel_package(package_id)
+    packing.cancel_package(package_id)
     return _package_detail(package_id)
 
 
@@ -227,7 +234,7 @@ def list_shipments(
 @router.post("/shipments", response={201: ShipmentOut}, summary="Ship packages")
 def create_shipment(request: HttpRequest, data: ShipmentIn) -> Status[Shipment]:
     """Ship packed packages of one order: stock leaves, the order's state moves on."""
-    shipment = services.ship_packages(**data.dict())
+    shipment = shipping.ship_packages(**data.dict())
     return Status(201, queries.shipment(shipment.pk))
 
 
@@ -248,9 +255,9 @@ def update_shipment(request: HttpRequest, shipment_id: int, data: ShipmentPatch)
             "invalid_state", "A shipment's state can only be set to delivered.", field="state"
         )
     if changes:
-        services.update_tracking(shipment_id, **changes)
+        shipping.update_tracking(shipment_id, **changes)
     if state == "delivered":
-        services.mark_delivered(shipment_id)
+        shipping.mark_delivered(shipment_id)
     return queries.shipment(shipment_id)
 
 

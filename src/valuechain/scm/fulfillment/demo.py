@@ -8,7 +8,7 @@ import random
 from django.db import transaction
 
 from valuechain.platform.errors import DomainError
-from valuechain.scm.fulfillment import queries, services
+from valuechain.scm.fulfillment import packing, queries, services, shipping
 from valuechain.scm.inventory.models import Warehouse
 
 CARRIERS = ("DHL", "UPS", "DPD", "GLS", "FedEx")
@@ -32,13 +32,13 @@ def _ship_order(warehouse_id: int, order_id: int, rng: random.Random) -> bool:
     groups = [lines[:1], lines[1:]] if len(lines) > 1 else [lines]
     package_ids = []
     for group in groups:
-        package = services.create_package(order_id=order_id, warehouse_id=warehouse_id)
-        services.pack_items(package.pk, [(line.pk, line.quantity) for line in group])
-        services.close_package(package.pk, length_cm=40, width_cm=30, height_cm=20)
+        package = packing.create_package(order_id=order_id, warehouse_id=warehouse_id)
+        packing.pack_items(package.pk, [(line.pk, line.quantity) for line in group])
+        packing.close_package(package.pk, length_cm=40, width_cm=30, height_cm=20)
         package_ids.append(package.pk)
     carrier = rng.choice(CARRIERS)
     tracking = f"{carrier[:2].upper()}{rng.randrange(10**9, 10**10)}"
-    services.ship_packages(package_ids, carrier_name=carrier, tracking_number=tracking)
+    shipping.ship_packages(package_ids, carrier_name=carrier, tracking_number=tracking)
     return True
 
 

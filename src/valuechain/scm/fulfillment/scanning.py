@@ -22,7 +22,7 @@ from valuechain.scm.barcodes.scanning import (
     ScanOutcome,
     register_scan_mode,
 )
-from valuechain.scm.fulfillment import domain, queries, services
+from valuechain.scm.fulfillment import domain, packing, queries, services
 from valuechain.scm.fulfillment.models import Package
 
 QUANTITY_FIELD = ScanField("quantity", "Quantity", kind="number")
@@ -119,7 +119,7 @@ def handle_pack(scan: ScanInput) -> ScanOutcome:
                 field="code",
                 status=409,
             )
-        package = services.create_package(order_id=order.pk, warehouse_id=int(warehouse_id))
+        package = packing.create_package(order_id=order.pk, warehouse_id=int(warehouse_id))
         scan.state["pack_package_id"] = package.pk
         return ScanOutcome(
             f"New package {package.sscc} for {order.number}.",
@@ -134,7 +134,7 @@ def handle_pack(scan: ScanInput) -> ScanOutcome:
             field="code",
         )
     quantity = _quantity(scan)
-    rows = services.scan_pack(int(package_id), code=code, quantity=quantity)
+    rows = packing.scan_pack(int(package_id), code=code, quantity=quantity)
     return ScanOutcome(
         f"Packed {domain.normal(Decimal(str(quantity)))} x {rows[0].variant.sku}.",
         prompt="Scan the next item, or seal the package.",

@@ -5,15 +5,17 @@ Every function runs in one transaction and raises DomainError with a stable code
 is written then). Rows are locked in one order everywhere, so two users never deadlock:
 the settings row (creating pick lists), then pick lists, packages, pick list lines, each
 in primary-key order; shipping locks the sales order before inventory locks balance rows.
-Picking and packing move no stock; shipping calls ``inventory.services.ship`` per order
+Picking and packing move no stock; shipping calls ``inventory.reservations.ship`` per order
 line and then ``orders.services.register_shipment``, in the same transaction.
+
+This module holds the settings, pick lists and picking, and the helpers the other use cases
+share; packages are in ``packing.py``, shipments in ``shipping.py``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -22,29 +24,23 @@ from django.utils import timezone
 
 from valuechain.platform.errors import DomainError
 from valuechain.platform.events.services import publish
-from valuechain.platform.inputs import clean_text
 from valuechain.platform.numbering import next_number
-from valuechain.platform.tenancy.context import current, require_tenant_id
+from valuechain.platform.tenancy.context import require_tenant_id
 from valuechain.platform.tenancy.models import Membership
 from valuechain.scm.barcodes import gs1
-from valuechain.scm.fulfillment import domain, queries, tracking
+from valuechain.scm.fulfillment import domain, queries
 from valuechain.scm.fulfillment.models import (
     FulfillmentSettings,
-    Package,
-    PackageLine,
     PickList,
     PickListLine,
-    Shipment,
 )
-from valuechain.scm.inventory import services as inventory_services
-from valuechain.scm.orders import services as orders_services
 
 SOURCE_TYPE = queries.SOURCE_TYPE
 SHIPPABLE_ORDER_STATES = ("confirmed", "partially_shipped")
 T = TypeVar("T")
 
 
-def _rule(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+def rule(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run a pure rule; its refusal becomes a DomainError with the same code."""
     try:
         return call(*args, **kwargs)
@@ -52,29 +48,32 @@ def _rule(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         raise DomainError(exc.code, exc.message, field=exc.field, status=exc.status) from exc
 
 
-def _not_found(label: str, field: str | None = None) -> DomainError:
+def not_found(label: str, field: str | None = None) -> DomainError:
+    """The 404 for a missing record, optionally named by the field that pointed at it."""
     return DomainError("not_found", f"No such {label}.", field=field, status=404)
 
 
-def _locked(model: type[T], pk: Any, label: str) -> T:
+def locked(model: type[T], pk: Any, label: str) -> T:
+    """The row of that key, locked; 404 when it does not exist."""
     row = model.objects.select_for_update().filter(pk=pk).first()  # type: ignore[attr-defined]
     if row is None:
-        raise _not_found(label)
+        raise not_found(label)
     return row
 
 
-def _locked_all(model: type[T], pks: Sequence[int], label: str, field: str) -> list[T]:
+def locked_all(model: type[T], pks: Sequence[int], label: str, field: str) -> list[T]:
+    """The rows of those keys, locked in primary-key order; 404 when one is missing."""
     wanted = sorted(set(pks))
     rows = list(model.objects.select_for_update().filter(pk__in=wanted).order_by("pk"))  # type: ignore[attr-defined]
     if len(rows) != len(wanted):
-        raise _not_found(label, field)
+        raise not_found(label, field)
     return rows
 
 
 # --- settings -------------------------------------------------------------------------------
 
 
-def _settings(*, lock: bool = False) -> FulfillmentSettings:
+def settings_row(*, lock: bool = False) -> FulfillmentSettings:
     """The tenant's settings row, created with the defaults on first use."""
     rows = FulfillmentSettings.objects.all()
     if lock:
@@ -91,7 +90,7 @@ def _settings(*, lock: bool = False) -> FulfillmentSettings:
 def get_settings() -> FulfillmentSettings:
     """The tenant's fulfillment settings (the defaults until changed)."""
     with transaction.atomic():
-        return _settings()
+        return settings_row()
 
 
 @transaction.atomic
@@ -102,9 +101,9 @@ def update_settings(
     default_tare_kg: Any = None,
 ) -> FulfillmentSettings:
     """Change the GS1 company prefix, the SSCC extension digit or the default tare."""
-    row = _settings(lock=True)
+    row = settings_row(lock=True)
     if gs1_company_prefix is not None:
-        row.gs1_company_prefix = _rule(domain.check_company_prefix, gs1_company_prefix)
+        row.gs1_company_prefix = rule(domain.check_company_prefix, gs1_company_prefix)
     if sscc_extension_digit is not None:
         if isinstance(sscc_extension_digit, bool) or sscc_extension_digit not in range(10):
             raise DomainError(
@@ -114,7 +113,7 @@ def update_settings(
             )
         row.sscc_extension_digit = sscc_extension_digit
     if default_tare_kg is not None:
-        row.default_tare_kg = _rule(domain.weight, default_tare_kg, "default_tare_kg")
+        row.default_tare_kg = rule(domain.weight, default_tare_kg, "default_tare_kg")
     row.save()
     publish("FulfillmentSettingsChanged", {"gs1_company_prefix": row.gs1_company_prefix})
     return row
@@ -161,10 +160,10 @@ def create_pick_list(
     code). ``order_ids`` limits the list to those orders. Raises ``nothing_to_pick`` (409)
     when every reserved quantity is already on a pick list.
     """
-    _settings(lock=True)  # one pick list is made at a time per tenant: no line twice
+    settings_row(lock=True)  # one pick list is made at a time per tenant: no line twice
     warehouse = queries.warehouse(warehouse_id)
     if warehouse is None:
-        raise _not_found("warehouse", "warehouse_id")
+        raise not_found("warehouse", "warehouse_id")
     assignee = _assignee(assignee_id)
     reserved = queries.reserved_for_picking(warehouse.pk)
     if order_ids is not None:
@@ -206,7 +205,7 @@ def create_pick_list(
 @transaction.atomic
 def assign_pick_list(pick_list_id: int, *, assignee_id: int | None) -> PickList:
     """Give the pick list to a picker (or to nobody)."""
-    pick_list = _locked(PickList, pick_list_id, "pick list")
+    pick_list = locked(PickList, pick_list_id, "pick list")
     if pick_list.state not in domain.ACTIVE_PICK_LIST_STATES:
         raise _closed(pick_list)
     pick_list.assignee_id = _assignee(assignee_id)
@@ -228,14 +227,14 @@ def _record_picks(pick_list: PickList, picks: Sequence[tuple[PickListLine, Decim
     """Add picked quantities to locked lines and move the list's state on."""
     now = timezone.now()
     for line, amount in picks:
-        _rule(domain.check_pick, line.progress, amount)
+        rule(domain.check_pick, line.progress, amount)
         line.quantity_picked += amount
         line.picked_at = now
         line.save(update_fields=["quantity_picked", "picked_at", "updated_at"])
     lines = list(PickListLine.objects.filter(pick_list=pick_list))
     state = domain.state_after_pick([line.progress for line in lines])
     if state != pick_list.state:
-        _rule(domain.check_move, "pick_list", pick_list.state, state)
+        rule(domain.check_move, "pick_list", pick_list.state, state)
         pick_list.state = state
         pick_list.done_at = now if state == "done" else None
         pick_list.save(update_fields=["state", "done_at", "updated_at"])
@@ -248,13 +247,13 @@ def _record_picks(pick_list: PickList, picks: Sequence[tuple[PickListLine, Decim
 @transaction.atomic
 def confirm_pick(pick_list_id: int, line_id: int, quantity: Any) -> PickListLine:
     """Record that ``quantity`` of a line was picked (``over_pick`` past the line's rest)."""
-    pick_list = _locked(PickList, pick_list_id, "pick list")
+    pick_list = locked(PickList, pick_list_id, "pick list")
     if pick_list.state not in domain.ACTIVE_PICK_LIST_STATES:
         raise _closed(pick_list)
-    amount = _rule(domain.quantity, quantity)
+    amount = rule(domain.quantity, quantity)
     line = PickListLine.objects.select_for_update().filter(pk=line_id, pick_list=pick_list).first()
     if line is None:
-        raise _not_found("pick list line", "line_id")
+        raise not_found("pick list line", "line_id")
     _record_picks(pick_list, [(line, amount)])
     return line
 
@@ -296,13 +295,13 @@ def read_item_code(code: str) -> ItemCode:
     return ItemCode(gtin=gtin) if gtin else ItemCode(text=text)
 
 
-def _matches(line: PickListLine, item: ItemCode) -> bool:
+def matches_item(line: PickListLine, item: ItemCode) -> bool:
     if item.gtin:
         return domain.gtin14(line.variant.gtin) == item.gtin
     return line.variant.sku.casefold() == item.text.casefold()
 
 
-def _by_lot(candidates: list[PickListLine], lot: str, *, verb: str) -> list[PickListLine]:
+def by_lot(candidates: list[PickListLine], lot: str, *, verb: str) -> list[PickListLine]:
     """Narrow candidates to the scanned lot; without one, only a single lot is unambiguous."""
     if lot:
         chosen = [c for c in candidates if c.lot is not None and c.lot.number == lot]
@@ -335,10 +334,10 @@ def scan_pick(
     ``wrong_item`` (the item is not to be picked at that location), ``wrong_lot`` /
     ``lot_required`` and ``over_pick``. Returns the lines the quantity was booked on.
     """
-    pick_list = _locked(PickList, pick_list_id, "pick list")
+    pick_list = locked(PickList, pick_list_id, "pick list")
     if pick_list.state not in domain.ACTIVE_PICK_LIST_STATES:
         raise _closed(pick_list)
-    amount = _rule(domain.quantity, quantity)
+    amount = rule(domain.quantity, quantity)
     location = queries.location_by_code(location_code or "")
     if location is None:
         raise DomainError(
@@ -359,7 +358,7 @@ def scan_pick(
             details={"expected_location": upcoming},
         )
     item = read_item_code(code or "")
-    candidates = [line for line in here if _matches(line, item)]
+    candidates = [line for line in here if matches_item(line, item)]
     if not candidates:
         raise DomainError(
             "wrong_item",
@@ -368,7 +367,7 @@ def scan_pick(
             status=409,
             details={"expected": sorted({line.variant.sku for line in here})},
         )
-    candidates = _by_lot(candidates, item.lot, verb="pick")
+    candidates = by_lot(candidates, item.lot, verb="pick")
     left = sum((line.progress.to_pick for line in candidates), domain.ZERO)
     if amount > left:
         raise DomainError(
@@ -389,7 +388,7 @@ def scan_pick(
 @transaction.atomic
 def close_pick_list(pick_list_id: int) -> PickList:
     """End picking with what was picked; the unpicked rest goes to a later pick list."""
-    pick_list = _locked(PickList, pick_list_id, "pick list")
+    pick_list = locked(PickList, pick_list_id, "pick list")
     if pick_list.state not in domain.ACTIVE_PICK_LIST_STATES:
         raise _closed(pick_list)
     lines = list(
@@ -401,7 +400,7 @@ def close_pick_list(pick_list_id: int) -> PickList:
             "Nothing was picked on this list; cancel it instead.",
             status=409,
         )
-    _rule(domain.check_move, "pick_list", pick_list.state, "done")
+    rule(domain.check_move, "pick_list", pick_list.state, "done")
     pick_list.state = "done"
     pick_list.done_at = timezone.now()
     pick_list.save(update_fields=["state", "done_at", "updated_at"])
@@ -416,8 +415,8 @@ def cancel_pick_list(pick_list_id: int) -> PickList:
 
     Refused (``pick_list_packed``, 409) once anything picked on it is in a package.
     """
-    pick_list = _locked(PickList, pick_list_id, "pick list")
-    _rule(domain.check_move, "pick_list", pick_list.state, "cancelled")
+    pick_list = locked(PickList, pick_list_id, "pick list")
+    rule(domain.check_move, "pick_list", pick_list.state, "cancelled")
     lines = list(
         PickListLine.objects.select_for_update().filter(pick_list=pick_list).order_by("pk")
     )
@@ -431,397 +430,3 @@ def cancel_pick_list(pick_list_id: int) -> PickList:
     pick_list.save(update_fields=["state", "updated_at"])
     publish("PickListCancelled", _pick_list_payload(pick_list))
     return pick_list
-
-
-# --- packages -------------------------------------------------------------------------------
-
-
-def _new_sscc() -> str:
-    row = _settings()
-    digits = domain.sscc_serial_digits(row.gs1_company_prefix)
-    serial = int(next_number("sscc", prefix="", padding=0))
-    if serial >= 10**digits:
-        raise DomainError(
-            "sscc_exhausted",
-            f"Every {digits}-digit serial reference of the prefix {row.gs1_company_prefix} is "
-            "used; set a new GS1 company prefix.",
-            status=409,
-        )
-    return gs1.make_sscc(row.sscc_extension_digit, row.gs1_company_prefix, serial)
-
-
-def _package_payload(package: Package, **extra: Any) -> dict[str, Any]:
-    return {
-        "package_id": package.pk,
-        "sscc": package.sscc,
-        "order_id": package.order_id,
-        "state": package.state,
-        **extra,
-    }
-
-
-@transaction.atomic
-def create_package(*, order_id: int, warehouse_id: int, tare_kg: Any = None) -> Package:
-    """An empty package for an order, numbered with the next SSCC-18 of the tenant."""
-    order = queries.sales_order(order_id)
-    if order is None:
-        raise _not_found("sales order", "order_id")
-    warehouse = queries.warehouse(warehouse_id)
-    if warehouse is None:
-        raise _not_found("warehouse", "warehouse_id")
-    tare = (
-        _settings().default_tare_kg if tare_kg is None else _rule(domain.weight, tare_kg, "tare_kg")
-    )
-    package = Package.objects.create(
-        sscc=_new_sscc(),
-        order=order,
-        warehouse=warehouse,
-        tare_kg=tare,
-        computed_weight_kg=tare,
-    )
-    publish("PackageCreated", _package_payload(package))
-    return package
-
-
-def _open_package(package_id: int) -> Package:
-    package = _locked(Package, package_id, "package")
-    if package.state != "open":
-        raise DomainError(
-            "package_not_open",
-            f"Package {package.sscc} is {package.state}; reopen it to change its contents.",
-            status=409,
-            details={"state": package.state},
-        )
-    return package
-
-
-def _recompute_weight(package: Package) -> None:
-    contents = list(
-        PackageLine.objects.filter(package=package).values_list("variant_id", "quantity")
-    )
-    weights = queries.unit_weights(variant for variant, _qty in contents)
-    package.computed_weight_kg = domain.contents_weight(
-        [(qty, weights.get(variant)) for variant, qty in contents], package.tare_kg
-    )
-
-
-def _pack(package: Package, items: Sequence[tuple[int, Decimal]]) -> list[PackageLine]:
-    """Put quantities of pick lines into a locked open package."""
-    wanted: dict[int, Decimal] = {}
-    for line_id, qty in items:
-        wanted[int(line_id)] = wanted.get(int(line_id), domain.ZERO) + _rule(domain.quantity, qty)
-    if not wanted:
-        raise DomainError("no_items", "Name at least one picked line to pack.", field="items")
-    lines = _locked_all(PickListLine, list(wanted), "pick list line", "items")
-    lists = dict(
-        PickList.objects.filter(pk__in={line.pick_list_id for line in lines}).values_list(
-            "pk", "state"
-        )
-    )
-    orders = queries.order_of_lines(line.order_line_id for line in lines)
-    warehouses = dict(
-        PickList.objects.filter(pk__in={line.pick_list_id for line in lines}).values_list(
-            "pk", "warehouse_id"
-        )
-    )
-    existing = {
-        row.pick_line_id: row
-        for row in PackageLine.objects.select_for_update().filter(
-            package=package, pick_line_id__in=list(wanted)
-        )
-    }
-    packed: list[PackageLine] = []
-    for line in lines:
-        qty = wanted[line.pk]
-        if orders.get(line.order_line_id) != package.order_id:
-            raise DomainError(
-                "other_order",
-                "This item was picked for another order than the package's.",
-                field="items",
-            )
-        if (
-            warehouses[line.pick_list_id] != package.warehouse_id
-            or lists[line.pick_list_id] == "cancelled"
-        ):
-            raise DomainError(
-                "other_warehouse",
-                "This item was not picked in the package's warehouse.",
-                field="items",
-            )
-        if qty > line.progress.to_pack:
-            raise DomainError(
-                "exceeds_picked",
-                f"Only {domain.normal(line.progress.to_pack)} of {line.variant.sku} is picked and "
-                f"not packed; {domain.normal(qty)} is too many.",
-                field="items",
-                status=409,
-            )
-        line.quantity_packed += qty
-        line.save(update_fields=["quantity_packed", "updated_at"])
-        row = existing.get(line.pk)
-        if row is None:
-            row = PackageLine.objects.create(
-                package=package,
-                pick_line=line,
-                order_line_id=line.order_line_id,
-                variant_id=line.variant_id,
-                lot_id=line.lot_id,
-                quantity=qty,
-            )
-        else:
-            row.quantity += qty
-            row.save(update_fields=["quantity", "updated_at"])
-        packed.append(row)
-    _recompute_weight(package)
-    package.save(update_fields=["computed_weight_kg", "updated_at"])
-    publish(
-        "PackageContentsChanged",
-        _package_payload(package, added={str(k): str(v) for k, v in sorted(wanted.items())}),
-    )
-    return packed
-
-
-@transaction.atomic
-def pack_items(package_id: int, items: Sequence[tuple[int, Any]]) -> list[PackageLine]:
-    """Put picked quantities (pick list line id, quantity) into an open package."""
-    package = _open_package(package_id)
-    return _pack(package, [(line_id, qty) for line_id, qty in items])
-
-
-@transaction.atomic
-def scan_pack(package_id: int, *, code: str, quantity: Any = 1) -> list[PackageLine]:
-    """Pack by scan: the item's GTIN (or GS1 string with lot, or SKU) into the package.
-
-    Takes the quantity from the order's picked, unpacked lines in the package's warehouse,
-    oldest pick list first; ``wrong_item`` when nothing of it waits to be packed.
-    """
-    package = _open_package(package_id)
-    amount = _rule(domain.quantity, quantity)
-    item = read_item_code(code or "")
-    waiting = queries.open_pick_lines_for_order(package.order_id, package.warehouse_id)
-    candidates = [line for line in waiting if _matches(line, item)]
-    if not candidates:
-        raise DomainError(
-            "wrong_item",
-            "This item is not picked for the package's order (or all of it is packed).",
-            field="code",
-            status=409,
-            details={"expected": sorted({line.variant.sku for line in waiting})},
-        )
-    candidates = _by_lot(candidates, item.lot, verb="pack")
-    taken = _rule(
-        domain.take_in_order, [(line.pk, line.progress.to_pack) for line in candidates], amount
-    )
-    return _pack(package, taken)
-
-
-@transaction.atomic
-def close_package(
-    package_id: int,
-    *,
-    weight_kg: Any = None,
-    length_cm: Any = None,
-    width_cm: Any = None,
-    height_cm: Any = None,
-) -> Package:
-    """Seal a package: measured weight (else the computed one) and dimensions recorded."""
-    package = _open_package(package_id)
-    if not PackageLine.objects.filter(package=package).exists():
-        raise DomainError("empty_package", "Pack something before closing the package.", status=409)
-    package.weight_kg = None if weight_kg is None else _rule(domain.weight, weight_kg, "weight_kg")
-    for name, value in (("length_cm", length_cm), ("width_cm", width_cm), ("height_cm", height_cm)):
-        setattr(package, name, None if value is None else _rule(domain.dimension, value, name))
-    _recompute_weight(package)
-    _rule(domain.check_move, "package", package.state, "packed")
-    package.state = "packed"
-    package.packed_at = timezone.now()
-    package.save()
-    publish(
-        "PackagePacked",
-        _package_payload(package, weight_kg=str(package.declared_weight_kg or "")),
-    )
-    return package
-
-
-@transaction.atomic
-def reopen_package(package_id: int) -> Package:
-    """Open a packed (not shipped) package again to change its contents."""
-    package = _locked(Package, package_id, "package")
-    _rule(domain.check_move, "package", package.state, "open")
-    package.state = "open"
-    package.packed_at = None
-    package.save(update_fields=["state", "packed_at", "updated_at"])
-    publish("PackageReopened", _package_payload(package))
-    return package
-
-
-@transaction.atomic
-def cancel_package(package_id: int) -> Package:
-    """Unpack and drop a package that is not shipped: its contents wait to be packed again."""
-    package = _locked(Package, package_id, "package")
-    _rule(domain.check_move, "package", package.state, "cancelled")
-    contents = list(PackageLine.objects.filter(package=package))
-    quantities = {row.pick_line_id: row.quantity for row in contents}
-    for line in _locked_all(PickListLine, list(quantities), "pick list line", "items"):
-        line.quantity_packed -= quantities[line.pk]
-        line.save(update_fields=["quantity_packed", "updated_at"])
-    PackageLine.objects.filter(package=package).delete()
-    package.state = "cancelled"
-    package.computed_weight_kg = package.tare_kg
-    package.save(update_fields=["state", "computed_weight_kg", "updated_at"])
-    publish("PackageCancelled", _package_payload(package))
-    return package
-
-
-# --- shipments ------------------------------------------------------------------------------
-
-
-def _carrier(value: Any) -> str:
-    text = clean_text(value, "carrier_name", 100)
-    if not text:
-        raise DomainError("carrier_required", "Enter the carrier's name.", field="carrier_name")
-    return text
-
-
-def _shipment_payload(shipment: Shipment, **extra: Any) -> dict[str, Any]:
-    return {
-        "shipment_id": shipment.pk,
-        "number": shipment.number,
-        "order_id": shipment.order_id,
-        "carrier_name": shipment.carrier_name,
-        "tracking_number": shipment.tracking_number,
-        "state": shipment.state,
-        **extra,
-    }
-
-
-@transaction.atomic
-def ship_packages(
-    package_ids: Sequence[int],
-    *,
-    carrier_name: str,
-    tracking_number: str = "",
-    shipped_at: datetime | None = None,
-) -> Shipment:
-    """Ship packed packages of one order: stock out per line, then the order's state.
-
-    Calls ``inventory.services.ship`` for every order line in the packages and then
-    ``orders.services.register_shipment`` (partially shipped / shipped, the customer's
-    timeline) in this one transaction. Refuses ``package_not_packed``, ``mixed_orders``,
-    ``mixed_warehouses``, ``order_not_shippable`` and ``exceeds_reserved`` (409).
-    """
-    if not package_ids:
-        raise DomainError("no_packages", "Choose the packages to ship.", field="package_ids")
-    carrier = _carrier(carrier_name)
-    tracking = clean_text(tracking_number, "tracking_number", 100)
-    packages = _locked_all(Package, [int(pk) for pk in package_ids], "package", "package_ids")
-    for package in packages:
-        if package.state != "packed":
-            raise DomainError(
-                "package_not_packed",
-                f"Package {package.sscc} is {package.state}; only packed packages ship.",
-                field="package_ids",
-                status=409,
-                details={"package_id": package.pk, "state": package.state},
-            )
-    if len({package.order_id for package in packages}) > 1:
-        raise DomainError(
-            "mixed_orders", "A shipment carries packages of one order.", field="package_ids"
-        )
-    if len({package.warehouse_id for package in packages}) > 1:
-        raise DomainError(
-            "mixed_warehouses",
-            "A shipment leaves from one warehouse.",
-            field="package_ids",
-        )
-    contents = list(PackageLine.objects.filter(package__in=packages).order_by("pk"))
-    pick_lines = _locked_all(
-        PickListLine, [row.pick_line_id for row in contents], "pick list line", "package_ids"
-    )
-    order = queries.lock_sales_order(packages[0].order_id)
-    if order is None:
-        raise _not_found("sales order")
-    if order.state not in SHIPPABLE_ORDER_STATES:
-        raise DomainError(
-            "order_not_shippable",
-            f"{order.number} is {order.get_state_display()}; only confirmed orders ship.",
-            status=409,
-            details={"state": order.state},
-        )
-    wanted = domain.shipment_quantities((row.order_line_id, row.quantity) for row in contents)
-    reserved = queries.reserved_by_order_line(wanted)
-    _rule(
-        domain.check_shippable,
-        wanted,
-        reserved,
-        {line_id: f"{order.number} line {line_id}" for line_id in wanted},
-    )
-    number = next_number("ship", prefix="SHIP-")
-    picked: dict[int, list[int]] = {}  # order line -> the reservations its stock was picked from
-    for line in pick_lines:
-        if line.reservation_id is not None:
-            picked.setdefault(line.order_line_id, []).append(line.reservation_id)
-    for line_id, qty in wanted.items():
-        inventory_services.ship(
-            SOURCE_TYPE, line_id, qty, reference=number, prefer=picked.get(line_id, [])
-        )
-    orders_services.register_shipment(order.pk, wanted, reference=number)
-    shipment = Shipment.objects.create(
-        number=number,
-        order=order,
-        warehouse_id=packages[0].warehouse_id,
-        carrier_name=carrier,
-        tracking_number=tracking,
-        shipped_at=shipped_at or timezone.now(),
-        shipped_by_id=current().actor_id,
-    )
-    shipped_per_line: dict[int, Decimal] = {}
-    for row in contents:
-        shipped_per_line[row.pick_line_id] = (
-            shipped_per_line.get(row.pick_line_id, domain.ZERO) + row.quantity
-        )
-    for line in pick_lines:
-        line.quantity_shipped += shipped_per_line[line.pk]
-        line.save(update_fields=["quantity_shipped", "updated_at"])
-    for package in packages:
-        _rule(domain.check_move, "package", package.state, "shipped")
-        package.state = "shipped"
-        package.shipment = shipment
-        package.save(update_fields=["state", "shipment", "updated_at"])
-    publish(
-        "ShipmentShipped",
-        _shipment_payload(
-            shipment,
-            package_ids=[package.pk for package in packages],
-            lines={str(k): str(v) for k, v in wanted.items()},
-        ),
-    )
-    return shipment
-
-
-@transaction.atomic
-def update_tracking(
-    shipment_id: int, *, carrier_name: str | None = None, tracking_number: str | None = None
-) -> Shipment:
-    """Correct the carrier's name or the tracking number of a shipment."""
-    shipment = _locked(Shipment, shipment_id, "shipment")
-    if carrier_name is not None:
-        shipment.carrier_name = _carrier(carrier_name)
-    if tracking_number is not None:
-        shipment.tracking_number = clean_text(tracking_number, "tracking_number", 100)
-    shipment.save(update_fields=["carrier_name", "tracking_number", "updated_at"])
-    publish("ShipmentTrackingChanged", _shipment_payload(shipment))
-    return shipment
-
-
-@transaction.atomic
-def mark_delivered(shipment_id: int, *, delivered_at: datetime | None = None) -> Shipment:
-    """Record that the carrier delivered the shipment."""
-    shipment = _locked(Shipment, shipment_id, "shipment")
-    _rule(domain.check_move, "shipment", shipment.state, "delivered")
-    shipment.state = "delivered"
-    shipment.delivered_at = delivered_at or timezone.now()
-    shipment.save(update_fields=["state", "delivered_at", "updated_at"])
-    publish("ShipmentDelivered", _shipment_payload(shipment))
-    tracking.close_order_if_delivered(shipment)  # the last delivery closes the order
-    return shipment

@@ -18,7 +18,15 @@ from django.views.decorators.http import require_POST
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.decorators import requires
 from valuechain.platform.identity.domain import allows
-from valuechain.scm.fulfillment import commercial_invoice, domain, queries, services, tracking
+from valuechain.scm.fulfillment import (
+    commercial_invoice,
+    domain,
+    packing,
+    queries,
+    services,
+    shipping,
+    tracking,
+)
 from valuechain.scm.fulfillment.models import Package, PickList, Shipment
 from valuechain.scm.inventory.models import Warehouse
 
@@ -226,7 +234,7 @@ def package_create(request: HttpRequest) -> HttpResponse:
         return redirect("fulfillment-pack")
     package = _run(
         request,
-        lambda: services.create_package(order_id=order_id, warehouse_id=warehouse_id),
+        lambda: packing.create_package(order_id=order_id, warehouse_id=warehouse_id),
         "",
     )
     if package is None:
@@ -265,13 +273,13 @@ def package_pack(request: HttpRequest, package_id: int) -> HttpResponse:
     if code:
         _run(
             request,
-            lambda: services.scan_pack(package_id, code=code, quantity=quantity),
+            lambda: packing.scan_pack(package_id, code=code, quantity=quantity),
             f"Packed {quantity}.",
         )
     elif line_id is not None:
         _run(
             request,
-            lambda: services.pack_items(package_id, [(line_id, quantity)]),
+            lambda: packing.pack_items(package_id, [(line_id, quantity)]),
             f"Packed {quantity}.",
         )
     else:
@@ -292,7 +300,7 @@ def package_close(request: HttpRequest, package_id: int) -> HttpResponse:
         name: _optional(request, name)
         for name in ("weight_kg", "length_cm", "width_cm", "height_cm")
     }
-    _run(request, lambda: services.close_package(package_id, **values), "Package sealed.")
+    _run(request, lambda: packing.close_package(package_id, **values), "Package sealed.")
     return redirect("fulfillment-package", package_id)
 
 
@@ -300,7 +308,7 @@ def package_close(request: HttpRequest, package_id: int) -> HttpResponse:
 @require_POST
 def package_reopen(request: HttpRequest, package_id: int) -> HttpResponse:
     """Open a packed package again."""
-    _run(request, lambda: services.reopen_package(package_id), "Package reopened.")
+    _run(request, lambda: packing.reopen_package(package_id), "Package reopened.")
     return redirect("fulfillment-package", package_id)
 
 
@@ -308,7 +316,7 @@ def package_reopen(request: HttpRequest, package_id: int) -> HttpResponse:
 @require_POST
 def package_cancel(request: HttpRequest, package_id: int) -> HttpResponse:
     """Unpack and drop the package."""
-    _run(request, lambda: services.cancel_package(package_id), "Package cancelled.")
+    _run(request, lambda: packing.cancel_package(package_id), "Package cancelled.")
     return redirect("fulfillment-package", package_id)
 
 
@@ -359,7 +367,7 @@ def shipment_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         shipment = _run(
             request,
-            lambda: services.ship_packages(
+            lambda: shipping.ship_packages(
                 chosen, carrier_name=carrier_name, tracking_number=tracking_number
             ),
             "",
@@ -452,11 +460,11 @@ def _aware(text: str) -> Any:
 def shipment_update(request: HttpRequest, shipment_id: int) -> HttpResponse:
     """Correct the carrier and tracking number, or record the delivery."""
     if request.POST.get("action") == "delivered":
-        _run(request, lambda: services.mark_delivered(shipment_id), "Delivery recorded.")
+        _run(request, lambda: shipping.mark_delivered(shipment_id), "Delivery recorded.")
     else:
         _run(
             request,
-            lambda: services.update_tracking(
+            lambda: shipping.update_tracking(
                 shipment_id,
                 carrier_name=request.POST.get("carrier_name", ""),
                 tracking_number=request.POST.get("tracking_number", ""),

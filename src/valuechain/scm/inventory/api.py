@@ -12,7 +12,7 @@ from ninja import Query, Status
 from valuechain.platform.api import ListParams, Page, area_router, paginate
 from valuechain.platform.errors import DomainError
 from valuechain.scm.catalog.models import Variant
-from valuechain.scm.inventory import movements, queries, replenishment, services
+from valuechain.scm.inventory import movements, queries, replenishment, services, supply, warehouses
 from valuechain.scm.inventory.models import (
     CycleCount,
     Location,
@@ -96,7 +96,7 @@ def list_warehouses(
 @router.post("/warehouses", response={201: WarehouseOut}, summary="Create a warehouse")
 def create_warehouse(request: HttpRequest, data: WarehouseIn) -> Status[Warehouse]:
     """Add a warehouse with a location of every internal kind."""
-    return Status(201, services.create_warehouse(**data.dict()))
+    return Status(201, warehouses.create_warehouse(**data.dict()))
 
 
 @router.get("/warehouses/{warehouse_id}", response=WarehouseOut, summary="Get a warehouse")
@@ -108,7 +108,7 @@ def get_warehouse(request: HttpRequest, warehouse_id: int) -> Warehouse:
 @router.patch("/warehouses/{warehouse_id}", response=WarehouseOut, summary="Change a warehouse")
 def update_warehouse(request: HttpRequest, warehouse_id: int, data: WarehousePatch) -> Warehouse:
     """Change the given fields."""
-    return services.update_warehouse(warehouse_id, **data.dict(exclude_unset=True))
+    return warehouses.update_warehouse(warehouse_id, **data.dict(exclude_unset=True))
 
 
 @router.get("/locations", response=Page[LocationOut], summary="List locations")
@@ -131,7 +131,7 @@ def list_locations(
 @router.post("/locations", response={201: LocationOut}, summary="Add a bin")
 def create_location(request: HttpRequest, data: LocationIn) -> Status[Location]:
     """A location under a warehouse, e.g. DC1/STOCK/A-01."""
-    return Status(201, services.create_location(**data.dict()))
+    return Status(201, warehouses.create_location(**data.dict()))
 
 
 # --- ledger and balances ---------------------------------------------------------------
@@ -273,7 +273,7 @@ def get_settings(request: HttpRequest) -> Any:
 @router.put("/inventory/settings", response=SettingsOut, summary="Change inventory settings")
 def put_settings(request: HttpRequest, data: SettingsIn) -> Any:
     """Allow or refuse negative stock; FEFO picking on or off; average or FIFO costing."""
-    return services.update_settings(**data.dict())
+    return warehouses.update_settings(**data.dict())
 
 
 # --- transfers and counts ---------------------------------------------------------------
@@ -457,7 +457,7 @@ def list_supply(
 def create_supply(request: HttpRequest, data: SupplyIn) -> Status[SupplyRequest]:
     """A supply request; its quantity counts as incoming while open or ordered."""
     values = data.dict()
-    row = services.request_supply(
+    row = supply.request_supply(
         variant=_variant(values.pop("variant_id")),
         warehouse=_warehouse(values.pop("warehouse_id")),
         **values,
@@ -470,5 +470,5 @@ def create_supply(request: HttpRequest, data: SupplyIn) -> Status[SupplyRequest]
 )
 def update_supply(request: HttpRequest, request_id: int, data: SupplyPatch) -> SupplyRequest:
     """Mark ordered / done / cancelled, or change quantity and expected date."""
-    services.change_supply_request(request_id, **data.dict(exclude_unset=True))
+    supply.change_supply_request(request_id, **data.dict(exclude_unset=True))
     return queries.supply_requests().get(pk=request_id)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from valuechain.scm.catalog import services as catalog
 from valuechain.scm.catalog.models import Variant
 from valuechain.scm.inventory import landed_cost, replenishment, services
+from valuechain.scm.inventory import warehouses as setup
 
 WAREHOUSES = (
     # code, name, priority, country, postal code, latitude, longitude, store
@@ -54,7 +55,7 @@ def seed_inventory(rng: random.Random) -> str:
     if not variants:
         return "no catalog variants: no stock seeded"
     warehouses = [
-        services.create_warehouse(
+        setup.create_warehouse(
             code=code,
             name=name,
             priority=priority,

@@ -17,12 +17,12 @@ from valuechain.platform.events.services import publish
 from valuechain.scm.catalog.models import Variant
 from valuechain.scm.inventory import valuation
 from valuechain.scm.inventory.models import StockMove, Warehouse
+from valuechain.scm.inventory.reservations import reserved_moves
 from valuechain.scm.inventory.services import (
     MoveSpec,
     clean_quantity,
     location_of,
     post,
-    reserved_moves,
     virtual_location,
 )
 

@@ -23,7 +23,8 @@ from valuechain.platform.tenancy.models import Tenant
 from valuechain.scm.catalog.models import Variant
 from valuechain.scm.inventory import domain, queries
 from valuechain.scm.inventory.models import ReorderRule, StockBalance, SupplyRequest, Warehouse
-from valuechain.scm.inventory.services import clean_quantity, not_found, number, request_supply
+from valuechain.scm.inventory.services import clean_quantity, not_found, number
+from valuechain.scm.inventory.supply import request_supply
 
 RULE_SOURCE = "inventory.reorderrule"
 

@@ -1,23 +1,26 @@
-"""Use cases of inventory: the stock ledger, balances and reservations.
+"""The stock ledger of inventory: balances, posting moves, receipts and unreserved issues.
 
-These signatures are what orders, fulfillment, bar codes and POS call; callers rely on the
-names, arguments, return values and error codes written here.
+These signatures are what orders, fulfillment, bar codes, POS, receiving and quality call;
+callers rely on the names, arguments, return values and error codes written here. The
+helpers every inventory use case shares (quantities, not-found and shortage errors,
+virtual locations, lots, balance locking) live here too.
 
 Every function runs in one transaction, locks the balance rows it changes in primary-key
 order (``select_for_update``), keeps each balance equal to the sum of the ledger, raises
 DomainError with a stable code (``insufficient_stock`` is a 409 with the available
 quantity in ``details``) and publishes a past-tense event. Locks are always taken in the
 same order: balance rows (by primary key), then reservations, then the document (count,
-transfer, supply request). Transfers, counts, scrap, adjustments, returns and production
-moves live in ``movements.py``; reorder rules and replenishment in ``replenishment.py``.
+transfer, supply request). The other use cases live beside this module, one per subject:
+warehouses, locations and the policy in ``warehouses.py``; reservations and shipping
+reserved stock in ``reservations.py``; supply requests in ``supply.py``; transfers,
+counts, scrap, adjustments and returns in ``movements.py``; consumption and production in
+``production.py``; reorder rules in ``replenishment.py``; costs in ``valuation.py``.
 """
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -27,50 +30,21 @@ from django.utils import timezone
 
 from valuechain.platform.errors import DomainError
 from valuechain.platform.events.services import publish
-from valuechain.platform.inputs import clean_choice, clean_code, clean_text
-from valuechain.platform.tenancy.context import current, require_tenant_id
+from valuechain.platform.inputs import clean_text
+from valuechain.platform.tenancy.context import current
 from valuechain.scm.catalog.models import Variant
 from valuechain.scm.inventory import domain, valuation
 from valuechain.scm.inventory.models import (
     InventorySettings,
     Location,
     Lot,
-    Reservation,
     StockBalance,
     StockMove,
-    SupplyRequest,
     Warehouse,
 )
 
 BalanceKey = tuple[int, int, int | None]  # variant id, location id, lot id
 MAX_QUANTITY = Decimal("99999999999999")
-
-
-@dataclass(frozen=True)
-class Demand:
-    """One line that needs stock: who asks (source) for how much of which variant."""
-
-    source_type: str  # e.g. "orders.salesorderline"
-    source_id: int
-    variant_id: int
-    quantity: Decimal
-
-
-@dataclass(frozen=True)
-class Allocation:
-    """Part of a demand reserved in one warehouse."""
-
-    source_id: int
-    warehouse_id: int
-    quantity: Decimal
-
-
-@dataclass(frozen=True)
-class ReservationOutcome:
-    """What reserve() did: the allocations made and what was left on backorder per source."""
-
-    allocations: list[Allocation] = field(default_factory=list)
-    backordered: dict[int, Decimal] = field(default_factory=dict)
 
 
 # --- small helpers ----------------------------------------------------------------------
@@ -86,39 +60,6 @@ def policy() -> InventorySettings:
     return InventorySettings.objects.first() or InventorySettings(
         allow_negative_stock=False, fefo=False
     )
-
-
-@transaction.atomic
-def update_settings(
-    *,
-    allow_negative_stock: bool | None = None,
-    fefo: bool | None = None,
-    costing_method: str | None = None,
-) -> InventorySettings:
-    """Change the tenant's inventory policy (negative stock, FEFO picking, costing method)."""
-    row = InventorySettings.objects.select_for_update().first()
-    if row is None:
-        try:
-            with transaction.atomic():
-                row = InventorySettings.objects.create()
-        except IntegrityError:
-            row = InventorySettings.objects.select_for_update().get()
-    if allow_negative_stock is not None:
-        row.allow_negative_stock = bool(allow_negative_stock)
-    if fefo is not None:
-        row.fefo = bool(fefo)
-    if costing_method is not None:
-        row.costing_method = valuation.checked_method(row.costing_method, costing_method)
-    row.save()
-    publish(
-        "InventorySettingsChanged",
-        {
-            "allow_negative_stock": row.allow_negative_stock,
-            "fefo": row.fefo,
-            "costing_method": row.costing_method,
-        },
-    )
-    return row
 
 
 def clean_quantity(value: Any, field: str = "quantity", *, signed: bool = False) -> Decimal:
@@ -358,165 +299,6 @@ def post(
     return moves
 
 
-# --- warehouses ----------------------------------------------------------------------------
-
-
-def _coordinate(value: Any, field: str, limit: int) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        number = Decimal(str(value)).quantize(Decimal("0.000001"))
-    except (InvalidOperation, ValueError):
-        number = Decimal("NaN")
-    if not number.is_finite() or abs(number) > limit:
-        raise DomainError(
-            f"invalid_{field}", f"The {field} is a number from -{limit} to {limit}.", field=field
-        )
-    return number
-
-
-def _warehouse_values(data: dict[str, Any]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    if "name" in data:
-        values["name"] = clean_text(data["name"], "name", 200, required=True)
-    if "priority" in data:
-        priority = data["priority"]
-        if (
-            isinstance(priority, bool)
-            or not isinstance(priority, int)
-            or not 0 <= priority <= 10000
-        ):
-            raise DomainError(
-                "invalid_priority",
-                "The priority is a whole number from 0 to 10000.",
-                field="priority",
-            )
-        values["priority"] = priority
-    if "country" in data:
-        country = str(data["country"] or "").strip().upper()
-        if country and not re.fullmatch(r"[A-Z]{2}", country):
-            raise DomainError(
-                "invalid_country", "The country is a two-letter ISO code.", field="country"
-            )
-        values["country"] = country
-    if "postal_code" in data:
-        values["postal_code"] = clean_text(data["postal_code"], "postal_code", 20)
-    if "latitude" in data:
-        values["latitude"] = _coordinate(data["latitude"], "latitude", 90)
-    if "longitude" in data:
-        values["longitude"] = _coordinate(data["longitude"], "longitude", 180)
-    for flag in ("is_store", "is_active"):
-        if flag in data:
-            values[flag] = bool(data[flag])
-    return values
-
-
-@transaction.atomic
-def create_warehouse(
-    *,
-    code: str,
-    name: str,
-    priority: int = 10,
-    country: str = "",
-    postal_code: str = "",
-    is_store: bool = False,
-    latitude: Any = None,
-    longitude: Any = None,
-) -> Warehouse:
-    """Create a warehouse with one location of every internal kind (CODE/STOCK, …)."""
-    warehouse_code = clean_code(code, "warehouse")
-    values = _warehouse_values(
-        {
-            "name": name,
-            "priority": priority,
-            "country": country,
-            "postal_code": postal_code,
-            "is_store": is_store,
-            "latitude": latitude,
-            "longitude": longitude,
-        }
-    )
-    try:
-        with transaction.atomic():
-            warehouse = Warehouse.objects.create(code=warehouse_code, **values)
-            for order, kind in enumerate(domain.INTERNAL_LOCATION_KINDS):
-                Location.objects.create(
-                    warehouse=warehouse,
-                    code=domain.location_code(warehouse_code, kind),
-                    name=f"{values['name']} {kind.replace('_', ' ')}",
-                    kind=kind,
-                    pick_order=order * 100,
-                )
-    except IntegrityError as exc:
-        raise DomainError(
-            "duplicate_code",
-            f"There already is a warehouse or location with the code {warehouse_code}.",
-            field="code",
-            status=409,
-        ) from exc
-    publish("WarehouseCreated", {"warehouse_id": warehouse.pk, "code": warehouse.code})
-    return warehouse
-
-
-@transaction.atomic
-def update_warehouse(warehouse_id: int, **changes: Any) -> Warehouse:
-    """Change a warehouse's name, priority, place, store flag or active flag."""
-    warehouse = Warehouse.objects.select_for_update().filter(pk=warehouse_id).first()
-    if warehouse is None:
-        raise not_found("warehouse")
-    unknown = set(changes) - {
-        "name",
-        "priority",
-        "country",
-        "postal_code",
-        "latitude",
-        "longitude",
-        "is_store",
-        "is_active",
-    }
-    if unknown:
-        raise DomainError("invalid_field", f"Cannot change {', '.join(sorted(unknown))}.")
-    for name, value in _warehouse_values(changes).items():
-        setattr(warehouse, name, value)
-    warehouse.save()
-    publish("WarehouseChanged", {"warehouse_id": warehouse.pk, "fields": sorted(changes)})
-    return warehouse
-
-
-@transaction.atomic
-def create_location(
-    *, warehouse_id: int, kind: str, suffix: str, name: str = "", pick_order: int = 0
-) -> Location:
-    """Add a bin under a warehouse (``WH1/STOCK/A-01``) of an internal kind."""
-    warehouse = Warehouse.objects.filter(pk=warehouse_id).first()
-    if warehouse is None:
-        raise not_found("warehouse")
-    kind = clean_choice(kind, "kind", domain.INTERNAL_LOCATION_KINDS)
-    suffix = str(suffix or "").strip().upper()
-    if not re.fullmatch(r"[A-Z0-9][A-Z0-9_.-]{0,17}", suffix):
-        raise DomainError(
-            "invalid_suffix",
-            "The bin name is 1 to 18 letters, digits, '.', '-' or '_'.",
-            field="suffix",
-        )
-    code = f"{domain.location_code(warehouse.code, kind)}/{suffix}"
-    try:
-        with transaction.atomic():
-            location = Location.objects.create(
-                warehouse=warehouse,
-                code=code,
-                name=clean_text(name, "name", 200) or code,
-                kind=kind,
-                pick_order=max(int(pick_order), 0),
-            )
-    except IntegrityError as exc:
-        raise DomainError(
-            "duplicate_code", f"Location {code} exists already.", field="suffix", status=409
-        ) from exc
-    publish("LocationCreated", {"location_id": location.pk, "code": code})
-    return location
-
-
 # --- receipts -----------------------------------------------------------------------------
 
 
@@ -588,315 +370,17 @@ def receive(
     return move
 
 
-# --- reservations -------------------------------------------------------------------------
+# --- unreserved picks and issues ----------------------------------------------------
 
 
-def _sellable_rows(variant_ids: Iterable[int], warehouse_ids: Sequence[int] | None) -> Any:
-    rows = StockBalance.objects.filter(
-        variant_id__in=sorted(set(variant_ids)),
-        location__kind__in=domain.SELLABLE_LOCATION_KINDS,
-        location__is_active=True,
-        location__warehouse__is_active=True,
-    )
-    if warehouse_ids is not None:
-        rows = rows.filter(location__warehouse_id__in=list(warehouse_ids))
-    return rows
-
-
-def _bin(row: StockBalance, free: Decimal | None = None) -> domain.Bin:
+def as_bin(row: StockBalance, free: Decimal | None = None) -> domain.Bin:
+    """A balance row as the pure picking rule sees it (what is free, expiry, walking order)."""
     return domain.Bin(
         id=row.pk,
         available=row.available if free is None else free,
         expires_on=row.lot.expires_on if row.lot is not None else None,
         pick_order=row.location.pick_order,
     )
-
-
-@transaction.atomic
-def reserve(
-    demands: Sequence[Demand],
-    *,
-    reference: str = "",
-    allow_split: bool = True,
-    allow_backorder: bool = False,
-    warehouse_ids: Sequence[int] | None = None,
-    ship_to_country: str = "",
-    ship_to_postal_code: str = "",
-    ship_to_latitude: float | None = None,
-    ship_to_longitude: float | None = None,
-) -> ReservationOutcome:
-    """Allocate demands across the network (priority or nearest first) and hold the stock.
-
-    All or nothing per call: without backorder, any shortage raises ``insufficient_stock``
-    (409, details: variant_id, requested, available) and nothing is reserved.
-    """
-    if not demands:
-        return ReservationOutcome()
-    amounts = [clean_quantity(d.quantity) for d in demands]
-    settings = policy()
-    day = today()
-    rows = list(
-        _sellable_rows({d.variant_id for d in demands}, warehouse_ids)
-        .select_related("location", "lot")
-        .select_for_update(of=("self",))
-        .order_by("pk")
-    )
-    # per (variant, warehouse): the pickable bins, unexpired, with what is free
-    bins: dict[tuple[int, int], list[domain.Bin]] = defaultdict(list)
-    by_pk: dict[int, StockBalance] = {}
-    for row in rows:
-        by_pk[row.pk] = row
-        bins[(row.variant_id, int(row.location.warehouse_id or 0))].append(_bin(row))
-    stock = {
-        key: sum(
-            (
-                b.available
-                for b in group
-                if b.available > 0 and not domain.is_expired(b.expires_on, day)
-            ),
-            domain.ZERO,
-        )
-        for key, group in bins.items()
-    }
-    site_ids = {wh for (_, wh) in bins}
-    if warehouse_ids is not None:
-        site_ids |= set(warehouse_ids)
-    sites = [
-        domain.Site(
-            id=w.pk,
-            priority=w.priority,
-            country=w.country,
-            postal_code=w.postal_code,
-            latitude=float(w.latitude) if w.latitude is not None else None,
-            longitude=float(w.longitude) if w.longitude is not None else None,
-        )
-        for w in Warehouse.objects.filter(pk__in=site_ids, is_active=True)
-    ]
-    ranked = domain.rank_sites(
-        sites,
-        ship_to_country=ship_to_country,
-        ship_to_postal_code=ship_to_postal_code,
-        ship_to_latitude=ship_to_latitude,
-        ship_to_longitude=ship_to_longitude,
-    )
-    needs = [
-        domain.Need(source_id=index, variant_id=d.variant_id, quantity=amount)
-        for index, (d, amount) in enumerate(zip(demands, amounts, strict=True))
-    ]
-    try:
-        plan = domain.allocate(
-            needs, stock, ranked, allow_split=allow_split, allow_backorder=allow_backorder
-        )
-    except domain.Shortage as short:
-        raise insufficient(short.variant_id, short.requested, short.available) from short
-
-    free = {row.pk: row.available for row in rows}
-    reservations: list[Reservation] = []
-    per_site: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
-    for index, variant_id, warehouse_id, quantity in plan.allocations:
-        demand = demands[index]
-        group = [_bin(by_pk[b.id], free[b.id]) for b in bins[(variant_id, warehouse_id)]]
-        for pk, take in domain.pick(quantity, group, fefo=settings.fefo, today=day):
-            free[pk] -= take
-            row = by_pk[pk]
-            row.reserved += take
-            row.outgoing += take
-            reservations.append(
-                Reservation(
-                    balance=row,
-                    variant_id=variant_id,
-                    quantity=take,
-                    source_type=demand.source_type,
-                    source_id=demand.source_id,
-                    reference=reference[:100],
-                )
-            )
-        per_site[(demand.source_id, warehouse_id)] += quantity
-    changed = {r.balance_id for r in reservations}
-    save_balances(by_pk[pk] for pk in sorted(changed))
-    tenant_id = require_tenant_id()
-    for reservation in reservations:
-        reservation.tenant_id = tenant_id  # bulk_create skips save(), which stamps it
-    Reservation.objects.bulk_create(reservations)
-    backordered: dict[int, Decimal] = defaultdict(Decimal)
-    for index, quantity in plan.backordered.items():
-        backordered[demands[index].source_id] += quantity
-    outcome = ReservationOutcome(
-        allocations=[
-            Allocation(source_id=s, warehouse_id=w, quantity=q) for (s, w), q in per_site.items()
-        ],
-        backordered=dict(backordered),
-    )
-    publish(
-        "StockReserved",
-        {
-            "reference": reference,
-            "source_type": demands[0].source_type,
-            "allocations": [
-                {
-                    "source_id": a.source_id,
-                    "warehouse_id": a.warehouse_id,
-                    "quantity": str(a.quantity),
-                }
-                for a in outcome.allocations
-            ],
-            "backordered": {str(k): str(v) for k, v in outcome.backordered.items()},
-        },
-    )
-    return outcome
-
-
-def _locked_reservations(source_type: str, source_ids: Sequence[int]) -> list[Reservation]:
-    """Active reservations of the sources, their balances locked first (pk order)."""
-    ids = sorted({int(s) for s in source_ids})
-    active = Reservation.objects.filter(source_type=source_type, source_id__in=ids, state="active")
-    lock_balances(active.values_list("balance_id", flat=True))
-    return list(
-        active.select_for_update(of=("self",))
-        .select_related("balance__location", "balance__lot")
-        .order_by("pk")
-    )
-
-
-@transaction.atomic
-def release(source_type: str, source_ids: Sequence[int]) -> Decimal:
-    """Release every active reservation of these sources; return the quantity released."""
-    reservations = _locked_reservations(source_type, source_ids)
-    rows = lock_balances(r.balance_id for r in reservations)
-    total = domain.ZERO
-    for reservation in reservations:
-        open_quantity = reservation.open_quantity
-        row = rows[reservation.balance_id]
-        row.reserved -= open_quantity
-        row.outgoing -= open_quantity
-        reservation.state = "released"
-        reservation.save(update_fields=["state", "updated_at"])
-        total += open_quantity
-    save_balances(rows.values())
-    if reservations:
-        publish(
-            "StockReleased",
-            {
-                "source_type": source_type,
-                "source_ids": sorted({r.source_id for r in reservations}),
-                "quantity": str(total),
-            },
-        )
-    return total
-
-
-def reserved_moves(
-    source_type: str,
-    source_id: int,
-    amount: Decimal,
-    *,
-    kind: str,
-    to_location: Location,
-    reference: str = "",
-    prefer: Sequence[int] = (),
-    refuse_expired: bool = False,
-    what: str = "line",
-    verb: str = "ship",
-) -> list[MoveSpec]:
-    """The moves taking ``amount`` of a source's reserved stock to ``to_location``.
-
-    Locks the balances, then the reservations, and counts them taken (``shipped`` is the
-    reservation's "taken out" counter, whatever took it): those named in ``prefer`` first, in
-    that order, then the oldest. Refused with ``not_reserved`` (409) when the source holds
-    less, and with ``lot_expired`` (409) when ``refuse_expired`` and a reserved lot has
-    expired since. The caller posts the moves.
-    """
-    rank = {int(pk): index for index, pk in enumerate(prefer)}
-    reservations = sorted(
-        _locked_reservations(source_type, [source_id]),
-        key=lambda r: (rank.get(r.pk, len(rank)), r.pk),
-    )
-    held = sum((r.open_quantity for r in reservations), domain.ZERO)
-    if held < amount:
-        raise DomainError(
-            "not_reserved",
-            f"Only {number(held)} is reserved for this {what}, {number(amount)} to {verb}.",
-            status=409,
-            details={"source_id": source_id, "requested": number(amount), "reserved": number(held)},
-        )
-    day = today()
-    specs: list[MoveSpec] = []
-    remaining = amount
-    for reservation in reservations:
-        if remaining <= 0:
-            break
-        take = min(reservation.open_quantity, remaining)
-        balance = reservation.balance
-        lot = balance.lot
-        if refuse_expired and lot is not None and domain.is_expired(lot.expires_on, day):
-            raise DomainError(
-                "lot_expired",
-                f"Lot {lot.number} expired on {lot.expires_on}; release and reserve again.",
-                status=409,
-                details={"lot": lot.number, "source_id": source_id},
-            )
-        specs.append(
-            MoveSpec(
-                kind,
-                reservation.variant_id,
-                take,
-                balance.location,
-                to_location,
-                lot_id=balance.lot_id,
-                reference=reference or reservation.reference,
-                source_type=source_type,
-                source_id=source_id,
-                reserved=True,
-            )
-        )
-        reservation.shipped += take
-        if reservation.open_quantity == 0:
-            reservation.state = "consumed"
-        reservation.save(update_fields=["shipped", "state", "updated_at"])
-        remaining -= take
-    return specs
-
-
-@transaction.atomic
-def ship(
-    source_type: str,
-    source_id: int,
-    quantity: Decimal,
-    *,
-    reference: str = "",
-    prefer: Sequence[int] = (),
-) -> list[StockMove]:
-    """Ship reserved stock of a source to the customer, consuming its reservations.
-
-    Takes the reservations named in ``prefer`` first, in that order (the ones picked, so the
-    stock leaves the bin and lot it was taken from), then the rest oldest first. Refused with
-    ``not_reserved`` (409) when the source holds less than the quantity, and with
-    ``lot_expired`` (409) under FEFO when a reserved lot has expired since (release and
-    reserve again to pick a fresh lot).
-    """
-    amount = clean_quantity(quantity)
-    specs = reserved_moves(
-        source_type,
-        source_id,
-        amount,
-        kind="shipment",
-        to_location=virtual_location("customer"),
-        reference=reference,
-        prefer=prefer,
-        refuse_expired=policy().fefo,
-    )
-    moves = post(specs)
-    publish(
-        "StockShipped",
-        {
-            "source_type": source_type,
-            "source_id": source_id,
-            "quantity": str(amount),
-            "reference": reference,
-            "move_ids": [m.pk for m in moves],
-        },
-    )
-    return moves
 
 
 def pick_unreserved(
@@ -920,7 +404,7 @@ def pick_unreserved(
     for row in rows:  # the locked values are the fresh ones
         row.on_hand, row.reserved = locked[row.pk].on_hand, locked[row.pk].reserved
     day = today()
-    group = [_bin(row) for row in rows]
+    group = [as_bin(row) for row in rows]
     available = sum(
         (
             b.available
@@ -1000,129 +484,3 @@ def issue(
         },
     )
     return moves
-
-
-# --- supply requests ----------------------------------------------------------------------
-
-
-@transaction.atomic
-def request_supply(
-    *,
-    variant: Variant,
-    warehouse: Warehouse,
-    quantity: Decimal,
-    reason: str,
-    origin_type: str = "",
-    origin_id: int | None = None,
-    expected_on: date | None = None,
-    note: str = "",
-) -> SupplyRequest:
-    """Ask for more of a variant at a warehouse: a reorder proposal or an MTO request.
-
-    The quantity counts as incoming at the warehouse's stock location while the request is
-    open or ordered. A second open reorder proposal for the same variant and warehouse is
-    refused with ``duplicate_proposal`` (409).
-    """
-    amount = clean_quantity(quantity)
-    reason = clean_choice(reason, "reason", domain.SUPPLY_REASONS)
-    stock = location_of(warehouse, "stock")
-    key: BalanceKey = (variant.pk, stock.pk, None)
-    post([], incoming={key: amount})
-    try:
-        with transaction.atomic():
-            request = SupplyRequest.objects.create(
-                variant=variant,
-                warehouse=warehouse,
-                quantity=amount,
-                reason=reason,
-                origin_type=clean_text(origin_type, "origin_type", 60),
-                origin_id=origin_id,
-                expected_on=expected_on,
-                note=clean_text(note, "note", 200),
-            )
-    except IntegrityError as exc:
-        raise DomainError(
-            "duplicate_proposal",
-            "There already is an open reorder proposal for this item and warehouse.",
-            status=409,
-        ) from exc
-    publish(
-        "SupplyRequested",
-        {
-            "supply_request_id": request.pk,
-            "variant_id": variant.pk,
-            "warehouse_id": warehouse.pk,
-            "quantity": str(amount),
-            "reason": reason,
-            "origin_type": request.origin_type,
-            "origin_id": origin_id,
-        },
-    )
-    return request
-
-
-SUPPLY_TRANSITIONS = {
-    "open": ("ordered", "done", "cancelled"),
-    "ordered": ("done", "cancelled"),
-    "done": (),
-    "cancelled": (),
-}
-
-
-@transaction.atomic
-def change_supply_request(
-    request_id: int,
-    *,
-    state: str | None = None,
-    quantity: Any = None,
-    expected_on: date | None = None,
-) -> SupplyRequest:
-    """Move a supply request on (ordered, done, cancelled) or change its quantity or date.
-
-    Done and cancelled requests no longer count as incoming. Refused: ``invalid_transition``.
-    """
-    found = SupplyRequest.objects.filter(pk=request_id).first()
-    if found is None:
-        raise not_found("supply request")
-    key: BalanceKey = (found.variant_id, location_of(found.warehouse_id, "stock").pk, None)
-    ids = ensure_balances([key])
-    lock_balances(ids.values())
-    request = SupplyRequest.objects.select_for_update().get(pk=request_id)
-    if request.state not in domain.OPEN_SUPPLY_STATES:
-        raise DomainError(
-            "invalid_transition",
-            f"The request is {request.state} already.",
-            field="state",
-            status=409,
-        )
-    change = domain.ZERO
-    if quantity is not None:
-        amount = clean_quantity(quantity)
-        change += amount - request.quantity
-        request.quantity = amount
-    if expected_on is not None:
-        request.expected_on = expected_on
-    if state is not None and state != request.state:
-        state = clean_choice(state, "state", domain.SUPPLY_STATES)
-        if state not in SUPPLY_TRANSITIONS[request.state]:
-            raise DomainError(
-                "invalid_transition",
-                f"A {request.state} request cannot become {state}.",
-                field="state",
-                status=409,
-            )
-        if state not in domain.OPEN_SUPPLY_STATES:
-            change -= request.quantity
-        request.state = state
-    if change:
-        post([], incoming={key: change})
-    request.save()
-    publish(
-        "SupplyRequestChanged",
-        {
-            "supply_request_id": request.pk,
-            "state": request.state,
-            "quantity": str(request.quantity),
-        },
-    )
-    return request

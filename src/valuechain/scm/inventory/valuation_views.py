@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from valuechain.platform.dataexchange.exports import table_response
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.decorators import requires
-from valuechain.scm.inventory import landed_cost, services, valuation_report
+from valuechain.scm.inventory import landed_cost, services, valuation_report, warehouses
 from valuechain.scm.inventory.valuation_forms import (
     CostingForm,
     LandedCostForm,
@@ -94,7 +94,7 @@ def costing_settings(request: HttpRequest) -> HttpResponse:
     form = CostingForm(request.POST)
     if form.is_valid():
         try:
-            row = services.update_settings(costing_method=form.cleaned_data["costing_method"])
+            row = warehouses.update_settings(costing_method=form.cleaned_data["costing_method"])
         except DomainError as error:
             form.add_domain_error(error)
         else:

@@ -15,7 +15,15 @@ from django.views.decorators.http import require_POST
 
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.decorators import requires
-from valuechain.scm.inventory import domain, movements, queries, replenishment, services
+from valuechain.scm.inventory import (
+    domain,
+    movements,
+    queries,
+    replenishment,
+    services,
+    supply,
+    warehouses,
+)
 from valuechain.scm.inventory.forms import (
     CountLineForm,
     ReceiptForm,
@@ -95,7 +103,7 @@ def warehouse_create(request: HttpRequest) -> HttpResponse:
     """POST /scm/warehouses/new/: add a warehouse (errors next to the fields)."""
     form = WarehouseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        warehouse = _save(form, lambda: services.create_warehouse(**form.cleaned_data))
+        warehouse = _save(form, lambda: warehouses.create_warehouse(**form.cleaned_data))
         if warehouse is not None:
             messages.success(request, f"Warehouse {warehouse.code} added with its locations.")
             return redirect("inventory-warehouse", warehouse.pk)
@@ -470,7 +478,7 @@ def supply_list(request: HttpRequest) -> HttpResponse:
 def supply_state(request: HttpRequest, request_id: int) -> HttpResponse:
     """Mark a supply request ordered, done or cancelled."""
     try:
-        services.change_supply_request(request_id, state=request.POST.get("state", ""))
+        supply.change_supply_request(request_id, state=request.POST.get("state", ""))
         messages.success(request, "Supply request updated.")
     except DomainError as error:
         messages.error(request, error.message)

@@ -20,7 +20,7 @@ from valuechain.platform.errors import DomainError
 from valuechain.platform.events.services import publish
 from valuechain.platform.numbering import next_number
 from valuechain.platform.tenancy.context import current
-from valuechain.scm.inventory import movements, production
+from valuechain.scm.inventory import movements, production, reservations, supply
 from valuechain.scm.inventory import services as inventory
 from valuechain.scm.inventory.models import SupplyRequest, Warehouse
 from valuechain.scm.manufacturing import domain
@@ -191,9 +191,9 @@ def release_work_order(work_order_id: int) -> WorkOrder:
                 work_order=order, variant_id=variant_id, required_quantity=amount
             )
         )
-    inventory.reserve(
+    reservations.reserve(
         [
-            inventory.Demand(COMPONENT_SOURCE, c.pk, c.variant_id, c.required_quantity)
+            reservations.Demand(COMPONENT_SOURCE, c.pk, c.variant_id, c.required_quantity)
             for c in components
             if c.required_quantity > 0
         ],
@@ -373,11 +373,11 @@ def complete_work_order(work_order_id: int) -> WorkOrder:
         entry.stopped_at = timezone.now()
         entry.save(update_fields=["stopped_at", "updated_at"])
     ids = list(order.components.values_list("pk", flat=True))
-    released = inventory.release(COMPONENT_SOURCE, ids) if ids else domain.ZERO
+    released = reservations.release(COMPONENT_SOURCE, ids) if ids else domain.ZERO
     if order.supply_request_id is not None:
         request = SupplyRequest.objects.filter(pk=order.supply_request_id).first()
         if request is not None and request.state in ("open", "ordered"):
-            inventory.change_supply_request(request.pk, state="done")
+            supply.change_supply_request(request.pk, state="done")
     order.state = "done"
     order.done_at = timezone.now()
     order.save(update_fields=["state", "done_at", "updated_at"])
@@ -400,7 +400,7 @@ def cancel_work_order(work_order_id: int) -> WorkOrder:
         raise _refuse_state(order, "cancelled")
     ids = list(order.components.values_list("pk", flat=True))
     if ids:
-        inventory.release(COMPONENT_SOURCE, ids)
+        reservations.release(COMPONENT_SOURCE, ids)
     order.state = "cancelled"
     order.save(update_fields=["state", "updated_at"])
     _event("WorkOrderCancelled", order)
@@ -442,5 +442,5 @@ def work_order_from_supply_request(request_id: int, *, work_centre_id: int) -> W
         supply_request_id=request.pk,
     )
     if request.state == "open":
-        inventory.change_supply_request(request.pk, state="ordered")
+        supply.change_supply_request(request.pk, state="ordered")
     return order

@@ -19,7 +19,7 @@ from valuechain.platform.errors import DomainError
 from valuechain.scm.catalog import pricing
 from valuechain.scm.catalog.models import Variant
 from valuechain.scm.inventory import queries as inventory_queries
-from valuechain.scm.inventory import services as inventory
+from valuechain.scm.inventory import reservations
 from valuechain.scm.inventory.models import Warehouse
 from valuechain.scm.orders import domain, services
 from valuechain.scm.orders.models import SalesOrderLine
@@ -56,7 +56,7 @@ def _ship(order_id: int, part: bool) -> None:
     for line in lines[:1] if part and len(lines) > 1 else lines:
         if line.reserved_quantity <= 0:
             continue
-        inventory.ship(
+        reservations.ship(
             services.SOURCE_TYPE, line.pk, line.reserved_quantity, reference=f"DEMO-{order_id}"
         )
         shipped[line.pk] = line.reserved_quantity

@@ -5,7 +5,7 @@ primary-key order), raises DomainError with a stable code and the field at fault
 the state change on the order's history (the customer's timeline) and publishes a
 past-tense event (``SalesOrderCreated``, ``SalesOrderConfirmed``, ``SalesOrderShipped``…).
 
-Confirming reserves stock through ``inventory.services.reserve`` (one demand per stocked
+Confirming reserves stock through ``inventory.reservations.reserve`` (one demand per stocked
 line, one per component of a kit line); a shortage raises the inventory context's 409
 ``insufficient_stock`` unchanged and the order stays a draft. Make-to-order lines reserve
 nothing: each gets a supply request for exactly its quantity.
@@ -35,7 +35,8 @@ from valuechain.scm.catalog import pricing
 from valuechain.scm.catalog import queries as catalog_queries
 from valuechain.scm.catalog.models import Variant
 from valuechain.scm.inventory import queries as inventory_queries
-from valuechain.scm.inventory import services as inventory
+from valuechain.scm.inventory import reservations
+from valuechain.scm.inventory import supply as supply_requests
 from valuechain.scm.inventory.models import Warehouse
 from valuechain.scm.orders import domain
 from valuechain.scm.orders.models import SalesOrder, SalesOrderEvent, SalesOrderLine
@@ -541,21 +542,23 @@ def _default_supply_warehouse(order: SalesOrder) -> Warehouse:
     return found
 
 
-def _demands(lines: Sequence[SalesOrderLine]) -> list[inventory.Demand]:
-    demands: list[inventory.Demand] = []
+def _demands(lines: Sequence[SalesOrderLine]) -> list[reservations.Demand]:
+    demands: list[reservations.Demand] = []
     for line in lines:
         if line.supply_kind == "stock":
-            demands.append(inventory.Demand(SOURCE_TYPE, line.pk, line.variant_id, line.quantity))
+            demands.append(
+                reservations.Demand(SOURCE_TYPE, line.pk, line.variant_id, line.quantity)
+            )
         elif line.supply_kind == "kit":
             for component_id, per_kit in catalog_queries.kit_components(line.variant_id):
                 demands.append(
-                    inventory.Demand(SOURCE_TYPE, line.pk, component_id, line.quantity * per_kit)
+                    reservations.Demand(SOURCE_TYPE, line.pk, component_id, line.quantity * per_kit)
                 )
     return demands
 
 
 def _apply_reservation(
-    lines: Sequence[SalesOrderLine], outcome: inventory.ReservationOutcome
+    lines: Sequence[SalesOrderLine], outcome: reservations.ReservationOutcome
 ) -> None:
     """Write reserved and backordered quantities (in line units) onto the lines."""
     reserved: dict[int, Decimal] = {}
@@ -600,7 +603,7 @@ def _confirm(order: SalesOrder, lines: list[SalesOrderLine]) -> SalesOrder:
     before = snapshot(lines, CONFIRM_LINE_FIELDS)
     demands = _demands(lines)
     if demands:
-        outcome = inventory.reserve(
+        outcome = reservations.reserve(
             demands,
             reference=order.number,
             allow_split=order.allow_split,
@@ -614,7 +617,7 @@ def _confirm(order: SalesOrder, lines: list[SalesOrderLine]) -> SalesOrder:
     if mto:
         warehouse = _default_supply_warehouse(order)
         for line in mto:
-            request = inventory.request_supply(
+            request = supply_requests.request_supply(
                 variant=line.variant,
                 warehouse=warehouse,
                 quantity=line.quantity,
@@ -660,7 +663,7 @@ def cancel_order(order_id: int, *, reason: str = "") -> SalesOrder:
             )
         released = Decimal(0)
         if order.state == "confirmed":
-            released = inventory.release(SOURCE_TYPE, [line.pk for line in lines])
+            released = reservations.release(SOURCE_TYPE, [line.pk for line in lines])
             supply = _cancel_supply([line.pk for line in lines if line.supply_kind == "mto"])
             for line in lines:
                 line.supply_status = supply.get(line.pk, line.supply_status)
@@ -693,7 +696,7 @@ def _cancel_supply(line_ids: Sequence[int]) -> dict[int, str]:
             states[line_id] = str(request.state)
         else:
             states[line_id] = str(
-                inventory.change_supply_request(request.pk, state="cancelled").state
+                supply_requests.change_supply_request(request.pk, state="cancelled").state
             )
     return states
 
@@ -716,7 +719,7 @@ def register_shipment(
 ) -> SalesOrder:
     """Record shipped quantities per line id; move the order to partially shipped or shipped.
 
-    Moves no stock: fulfillment calls ``inventory.services.ship`` per line first, in the
+    Moves no stock: fulfillment calls ``inventory.reservations.ship`` per line first, in the
     same transaction. Lines must belong to the order; no line ships more than ordered.
     """
     with transaction.atomic():

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from valuechain.platform.errors import DomainError
 from valuechain.platform.fx import tenant_base_currency
-from valuechain.scm.inventory import services as inventory
+from valuechain.scm.inventory import supply
 from valuechain.scm.inventory.models import SupplyRequest
 from valuechain.scm.procurement.models import PriceBreak, SupplierProduct
 from valuechain.scm.procurement.queries import RankingRow, rank_products
@@ -194,7 +194,7 @@ def order_proposals(
                     "requested_on": arrives,
                 }
             )
-            inventory.change_supply_request(
+            supply.change_supply_request(
                 request.pk, state="ordered", quantity=row.quote.quantity, expected_on=arrives
             )
         created.append(
@@ -222,10 +222,10 @@ def release_requests(lines: Iterable[PurchaseOrderLine]) -> None:
         request = SupplyRequest.objects.filter(pk=line.supply_request_id, state="ordered").first()
         if request is None:
             continue
-        inventory.change_supply_request(request.pk, state="cancelled")
+        supply.change_supply_request(request.pk, state="cancelled")
         try:
             with transaction.atomic():  # a duplicate reorder proposal rolls back alone
-                inventory.request_supply(
+                supply.request_supply(
                     variant=request.variant,
                     warehouse=request.warehouse,
                     quantity=request.quantity,

@@ -28,6 +28,7 @@ from valuechain.platform.numbering import next_number
 from valuechain.platform.tenancy.context import current
 from valuechain.scm.catalog.models import Variant
 from valuechain.scm.inventory import services as inventory
+from valuechain.scm.inventory import supply
 from valuechain.scm.procurement import services as procurement
 from valuechain.scm.purchasing.domain import can_move, receipt_state
 from valuechain.scm.purchasing.models import PurchaseOrder, PurchaseOrderLine
@@ -278,9 +279,9 @@ def _close_supply_requests(lines: list[PurchaseOrderLine]) -> None:
         if request is None or request.state not in ("open", "ordered"):
             continue
         if line.received_quantity >= line.quantity:
-            inventory.change_supply_request(request.pk, state="done")
+            supply.change_supply_request(request.pk, state="done")
         elif line.open_quantity < request.quantity:
-            inventory.change_supply_request(request.pk, quantity=line.open_quantity)
+            supply.change_supply_request(request.pk, quantity=line.open_quantity)
 
 
 def _move_order_state(order: PurchaseOrder, lines: list[PurchaseOrderLine]) -> None:
