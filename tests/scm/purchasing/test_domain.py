@@ -169,3 +169,13 @@ def test_gtin_qualifiers():
     assert edi._item_ids(line)[-1] == {"qualifier": "UP", "id": "012345678905"}
     line14 = edi.EdiLine(1, D(1), "EA", D(1), "A", "", "10012345678902", "A", None)
     assert edi._item_ids(line14)[-1] == {"qualifier": "UK", "id": "10012345678902"}
+
+
+def test_order_receipt_totals_cap_each_line_so_excess_never_covers_a_missing_line():
+    assert domain.order_receipt_totals([]) == (D(0), D(0))
+    totals = domain.order_receipt_totals([(D(100), D(110)), (D(10), D(0))])
+    assert totals == (D(110), D(100))
+    assert domain.receipt_state(*totals) == "partially_received"
+    totals = domain.order_receipt_totals([(D(100), D(110)), (D(10), D("10.0000"))])
+    assert domain.receipt_state(*totals) == "received"
+    assert domain.receipt_state(*domain.order_receipt_totals([(D(5), D(0))])) == "sent"

@@ -5,6 +5,7 @@ Plain Python and Decimal only (no Django).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 # The life of a purchase order. "to_approve" is skipped when no approval rule applies.
@@ -29,6 +30,7 @@ PO_TRANSITIONS: dict[str, tuple[str, ...]] = {
     "cancelled": (),
 }
 CENT = Decimal("0.01")
+ZERO = Decimal(0)
 
 
 def can_move(state: str, to: str) -> bool:
@@ -39,6 +41,19 @@ def can_move(state: str, to: str) -> bool:
 def line_net(quantity: Decimal, unit_price: Decimal) -> Decimal:
     """A line's net amount, rounded to the cent (half-even, like every amount here)."""
     return (quantity * unit_price).quantize(CENT)
+
+
+def order_receipt_totals(lines: Iterable[tuple[Decimal, Decimal]]) -> tuple[Decimal, Decimal]:
+    """Ordered and received totals of an order from (ordered, received) per line.
+
+    A line's excess is not counted, so 110 of one line never makes up for 10 missing on
+    another: the order is received only when every line is.
+    """
+    ordered = received = ZERO
+    for line_ordered, line_received in lines:
+        ordered += line_ordered
+        received += min(line_received, line_ordered)
+    return ordered, received
 
 
 def receipt_state(ordered: Decimal, received: Decimal) -> str:

@@ -4,8 +4,9 @@ A purchase order carries what an X12 850 / EDIFACT ORDERS message needs: the par
 their identifiers (the supplier's GLN on ``procurement.Supplier``, the ship-to warehouse),
 per line the GTIN and both SKUs, quantity, unit, price and requested date, the incoterm and
 the currency with its rate to the tenant's base currency on the order date. Lines keep the
-running quantities receiving, quality, returns and bills write, so every check reads one row
-and concurrent documents lock that row.
+running quantities of receipts, inspections, returns and bills, so every check reads one row
+and concurrent documents lock that row; receiving changes the received, accepted and
+rejected quantities (also for quality's outcomes) through ``purchasing.receipts``.
 """
 
 from __future__ import annotations
@@ -106,7 +107,8 @@ class PurchaseOrderLine(TenantOwned):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    # Running totals kept by receiving, quality, returns to vendor and supplier bills.
+    # Running totals of receipts and inspections (written through receipts.py), returns to
+    # vendor and supplier bills (payables).
     received_quantity = models.DecimalField(max_digits=18, decimal_places=4, default=ZERO)
     accepted_quantity = models.DecimalField(max_digits=18, decimal_places=4, default=ZERO)
     rejected_quantity = models.DecimalField(max_digits=18, decimal_places=4, default=ZERO)

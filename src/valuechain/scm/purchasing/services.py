@@ -506,20 +506,6 @@ def close_order(order_id: int) -> PurchaseOrder:
     return order
 
 
-def mark_received_state(order: PurchaseOrder) -> PurchaseOrder:
-    """Put a locked order in the state its receipts mean (receiving calls it in its transaction)."""
-    lines = PurchaseOrderLine.objects.filter(order=order)
-    ordered = sum((line.quantity for line in lines), Decimal(0))
-    received = sum((line.received_quantity for line in lines), Decimal(0))
-    to = domain.receipt_state(ordered, received)
-    if to != order.state:
-        refuse_move(order, to, f"marked {to.replace('_', ' ')}")
-        order.state = to
-        order.save()
-        publish("PurchaseOrderReceiptStateChanged", payload(order))
-    return order
-
-
 # --- identifiers ----------------------------------------------------------------------------
 
 

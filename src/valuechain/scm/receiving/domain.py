@@ -6,7 +6,7 @@ Plain Python and Decimal only (no Django).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -33,19 +33,6 @@ def exceeds_tolerance(
 ) -> bool:
     """Whether receiving ``adding`` more goes beyond the tolerance (exactly at it passes)."""
     return received + adding > allowed_quantity(ordered, tolerance_percent)
-
-
-def order_receipt_totals(lines: Iterable[tuple[Decimal, Decimal]]) -> tuple[Decimal, Decimal]:
-    """Ordered and received totals of an order from (ordered, received) per line.
-
-    A line's excess is not counted, so 110 of one line never makes up for 10 missing on
-    another: the order is received only when every line is.
-    """
-    ordered = received = ZERO
-    for line_ordered, line_received in lines:
-        ordered += line_ordered
-        received += min(line_received, line_ordered)
-    return ordered, received
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,14 @@
 """Use cases of receiving: goods received against a purchase order, the quality outcome of
 inspected lines, and the tenant's over-receipt tolerance.
 
-``receive`` runs in one transaction and locks the purchase order, then its lines in primary-
-key order (``select_for_update``), before it checks the tolerance against the locked running
-quantities: two receipts of the same last units queue on those rows and the second one sees
-the first one's quantities, so nothing is booked twice. Stock moves go through
-``inventory.services.receive`` (balance rows are locked after the order lines), inspections
-through ``quality.services``. Errors are DomainError with a stable code and the field.
-ASNs live in ``asn.py``.
+``receive`` runs in one transaction and has purchasing lock the purchase order, then its
+lines in primary-key order (``purchasing.receipts.lock_for_receipt``), before it checks the
+tolerance against the locked running quantities: two receipts of the same last units queue
+on those rows and the second one sees the first one's quantities, so nothing is booked
+twice. Stock moves go through ``inventory.services.receive`` (balance rows are locked after
+the order lines), inspections through ``quality.services``, and the order lines' quantities
+and the order's state through ``purchasing.receipts``. Errors are DomainError with a stable
+code and the field. ASNs live in ``asn.py``.
 """
 
 from __future__ import annotations
@@ -28,9 +29,8 @@ from valuechain.platform.numbering import next_number
 from valuechain.platform.tenancy.context import current
 from valuechain.scm.catalog.models import Variant
 from valuechain.scm.inventory import services as inventory
-from valuechain.scm.inventory import supply
 from valuechain.scm.procurement import services as procurement
-from valuechain.scm.purchasing.domain import can_move, receipt_state
+from valuechain.scm.purchasing import receipts as purchasing
 from valuechain.scm.purchasing.models import PurchaseOrder, PurchaseOrderLine
 from valuechain.scm.quality import services as quality
 from valuechain.scm.receiving import domain
@@ -147,13 +147,6 @@ def _clean_lines(lines: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return cleaned
 
 
-def _locked_order(purchase_order_id: int) -> PurchaseOrder:
-    order = PurchaseOrder.objects.select_for_update().filter(pk=purchase_order_id).first()
-    if order is None:
-        raise not_found("purchase order", "purchase_order_id")
-    return order
-
-
 def _check_receivable(order: PurchaseOrder) -> None:
     if order.state not in domain.ACCEPTS_GOODS_STATES:
         raise DomainError(
@@ -248,10 +241,8 @@ def _book_line(
     )
     row.stock_move = move
     row.lot_id = move.lot_id
-    line.received_quantity += entry["quantity"]
     if plan is None:
         row.accepted_quantity = entry["quantity"]
-        line.accepted_quantity += entry["quantity"]
     else:
         inspection = quality.open_inspection(
             stage="receipt",
@@ -267,31 +258,6 @@ def _book_line(
         row.inspection_id = inspection.pk
     row.save()
     return row
-
-
-def _close_supply_requests(lines: list[PurchaseOrderLine]) -> None:
-    """A fully received line's supply request is done; a partly received one waits for the
-    rest only (so the stock received is not counted as incoming as well)."""
-    for line in lines:
-        if line.supply_request_id is None:
-            continue
-        request = line.supply_request
-        if request is None or request.state not in ("open", "ordered"):
-            continue
-        if line.received_quantity >= line.quantity:
-            supply.change_supply_request(request.pk, state="done")
-        elif line.open_quantity < request.quantity:
-            supply.change_supply_request(request.pk, quantity=line.open_quantity)
-
-
-def _move_order_state(order: PurchaseOrder, lines: list[PurchaseOrderLine]) -> None:
-    ordered, received = domain.order_receipt_totals(
-        (line.quantity, line.received_quantity) for line in lines
-    )
-    state = receipt_state(ordered, received)
-    if state != order.state and can_move(order.state, state):
-        order.state = state
-        order.save(update_fields=["state", "updated_at"])
 
 
 @transaction.atomic
@@ -313,10 +279,10 @@ def receive(
     """
     cleaned = _clean_lines(lines)
     note = clean_text(note, "note", 200)
-    order = _locked_order(purchase_order_id)
-    order_lines = list(
-        PurchaseOrderLine.objects.select_for_update().filter(order=order).order_by("pk")
-    )
+    locked = purchasing.lock_for_receipt(purchase_order_id)
+    if locked is None:
+        raise not_found("purchase order", "purchase_order_id")
+    order, order_lines = locked
     _check_receivable(order)
     by_id = {line.pk: line for line in order_lines}
     for entry in cleaned:
@@ -340,11 +306,13 @@ def receive(
         note=note,
     )
     booked = [_book_line(receipt, order, by_id[e["po_line_id"]], e) for e in cleaned]
-    changed = sorted({row.po_line_id for row in booked})
-    for line_id in changed:
-        by_id[line_id].save(update_fields=["received_quantity", "accepted_quantity", "updated_at"])
-    _move_order_state(order, order_lines)
-    _close_supply_requests([by_id[i] for i in changed])
+    received: dict[int, Decimal] = defaultdict(Decimal)
+    accepted: dict[int, Decimal] = defaultdict(Decimal)
+    for row in booked:
+        received[row.po_line_id] += row.quantity
+        if row.inspection_id is None:
+            accepted[row.po_line_id] += row.quantity
+    purchasing.record_received(order, order_lines, received, accepted)
     if asn is not None:
         asn.state = "received"
         asn.save(update_fields=["state", "updated_at"])
@@ -400,18 +368,17 @@ def _learn_lead_time(supplier_id: int, variant_id: int) -> None:
 def inspection_completed(inspection: Any, accepted: Decimal, rejected: Decimal) -> None:
     """Quality's outcome of an inspected receipt line: add it to the line and its PO line.
 
-    Called by quality in the transaction that completes the inspection.
+    Called by quality in the transaction that completes the inspection, before the accepted
+    goods move: the receipt line, then the PO line are locked before inventory's balance
+    rows, the order a receipt takes them in.
     """
     row = ReceiptLine.objects.select_for_update().filter(pk=inspection.source_id).first()
     if row is None:
         raise not_found("receipt line")
-    line = PurchaseOrderLine.objects.select_for_update().get(pk=row.po_line_id)
+    line = purchasing.record_inspected(row.po_line_id, accepted, rejected)
     row.accepted_quantity += accepted
     row.rejected_quantity += rejected
     row.save(update_fields=["accepted_quantity", "rejected_quantity", "updated_at"])
-    line.accepted_quantity += accepted
-    line.rejected_quantity += rejected
-    line.save(update_fields=["accepted_quantity", "rejected_quantity", "updated_at"])
     publish(
         "ReceiptLineInspected",
         {
