@@ -287,17 +287,23 @@ def record_production(work_order_id: int, *, good: Any, scrap: Any = 0) -> Produ
         )
     before = order.produced
     after = before + made
+    consumed_value = Decimal(0)
     for component in order.components.select_for_update().order_by("pk"):
         due = domain.consumption_due(
             component.required_quantity, order.quantity, after, component.consumed_quantity
         )
         if due > 0:
-            production.consume_reserved(COMPONENT_SOURCE, component.pk, due, reference=order.number)
+            moves = production.consume_reserved(
+                COMPONENT_SOURCE, component.pk, due, reference=order.number
+            )
+            consumed_value += sum((move.value for move in moves), Decimal(0))
             component.consumed_quantity += due
             component.save(update_fields=["consumed_quantity", "updated_at"])
     # Output of a variant with a production inspection plan waits in QUALITY, not sellable.
     inspect = good_amount > 0 and quality.plan_for(order.variant_id, "production") is not None
     if good_amount > 0:
+        # The good units carry what this report consumed (scrapped units' material included),
+        # so the components' value moves into the finished goods (docs/valuation.md).
         production.produce(
             variant=order.variant,
             warehouse=order.warehouse,
@@ -305,6 +311,7 @@ def record_production(work_order_id: int, *, good: Any, scrap: Any = 0) -> Produ
             reference=order.number,
             source_type=ORDER_SOURCE,
             source_id=order.pk,
+            unit_cost=consumed_value / good_amount,
         )
     if inspect:
         movements.post_move(
