@@ -190,7 +190,10 @@ def _ranked(row: queries.RankingRow) -> dict[str, Any]:
         "order_quantity": offer.quantity.quantize(QUANTITY) if offer else None,
         "unit_price": offer.unit_price.quantize(PRICE) if offer else None,
         "total": Money(offer.total, product.currency).rounded().amount if offer else None,
-        "unit_price_base": row.unit_price_base,
+        # A converted price has the rate's decimals; answer it as prices are stored.
+        "unit_price_base": None
+        if row.unit_price_base is None
+        else row.unit_price_base.quantize(PRICE),
         "lead_time_days": product.lead_time_days,
         "lead_time_std_days": product.lead_time_std_days,
         "problem": row.problem,

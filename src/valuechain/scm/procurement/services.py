@@ -447,6 +447,8 @@ def update_selection_settings(**weights: Any) -> ProcurementSettings:
                 row = ProcurementSettings.objects.create()
         except IntegrityError:  # a concurrent first save created it
             row = ProcurementSettings.objects.select_for_update().get()
+    for field in WEIGHT_FIELDS:  # a row just created holds the model's defaults unrounded
+        setattr(row, field, Decimal(getattr(row, field)).quantize(Decimal("0.01")))
     for field, value in weights.items():
         weight = clean_number(value, field, places=2, maximum=MAX_WEIGHT)
         setattr(row, field, weight.quantize(Decimal("0.01")))

@@ -5,6 +5,7 @@ supply proposals that become orders. Thin: services decide, queries read."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -351,7 +352,10 @@ def comparison(request: HttpRequest, rfq_id: int) -> dict[str, Any]:
                         "unit_price": offer.unit_price,
                         "quantity": offer.quantity,
                         "total": offer.total,
-                        "unit_price_base": offer.unit_price_base,
+                        # converted at the rate's decimals; answered as prices are stored
+                        "unit_price_base": None
+                        if offer.unit_price_base is None
+                        else offer.unit_price_base.quantize(Decimal("0.000001")),
                         "total_base": offer.total_base,
                         "lead_time_days": offer.lead_time_days,
                         "rank": offer.rank,
