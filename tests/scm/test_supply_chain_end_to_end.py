@@ -121,7 +121,7 @@ def test_supply_chain_end_to_end(members: tuple[Api, Api, Api], method: str) -> 
     request_id = reorder_proposal(buyer, world)
 
     # --- 2. RFQ to two suppliers -> award to the better score -> PO. -----------------------
-    order = rfq_and_award(buyer, world, today)
+    order = rfq_and_award(buyer, world, today, request_id)
 
     # --- 3. Approval, sending, partial receipt with inspections. ---------------------------
     lines = approve_send_receive(admin, buyer, world, order, request_id)
@@ -215,13 +215,16 @@ def reorder_proposal(api: Api, world: World) -> int:
     return int(request_id)
 
 
-def rfq_and_award(api: Api, world: World, today: dt.date) -> dict[str, Any]:
-    """Both suppliers quote; the comparison ranks NORD first; the award makes its PO."""
+def rfq_and_award(api: Api, world: World, today: dt.date, request_id: int) -> dict[str, Any]:
+    """The proposal's quantity goes out for quotes; both suppliers quote; the comparison
+    ranks NORD first; the award makes its PO and orders the proposal."""
     rfq = api.create(
         "/rfqs",
         {
             "warehouse_id": world.warehouse,
-            "lines": [{"variant_id": world.part, "quantity": "50"}],
+            "lines": [
+                {"variant_id": world.part, "quantity": "50", "supply_request_id": request_id}
+            ],
             "supplier_ids": [world.nord, world.pacific],
             "requested_on": today.isoformat(),
         },
@@ -272,12 +275,21 @@ def rfq_and_award(api: Api, world: World, today: dt.date) -> dict[str, Any]:
         "1.00000000",
     )
     (line,) = order["lines"]
-    assert (line["quantity"], line["unit_price"], line["requested_on"]) == (
+    assert (
+        line["quantity"],
+        line["unit_price"],
+        line["requested_on"],
+        line["supply_request_id"],
+    ) == ("50.0000", "5.000000", today.isoformat(), request_id)
+    assert api.get(f"/rfqs/{rfq['id']}")["state"] == "closed"
+    # The proposal is ordered: off the Proposals page, still counted as incoming.
+    (request,) = api.get("/supply-requests", variant_id=world.part)["items"]
+    assert (request["state"], request["quantity"], request["expected_on"]) == (
+        "ordered",
         "50.0000",
-        "5.000000",
         today.isoformat(),
     )
-    assert api.get(f"/rfqs/{rfq['id']}")["state"] == "closed"
+    assert api.get("/purchase-proposals")["count"] == 0
     return order
 
 
@@ -286,12 +298,6 @@ def approve_send_receive(
 ) -> list[dict[str, Any]]:
     """From 200.00 an administrator approves; the buyer cannot approve her own order. Then
     30 + 10 PART arrive; the first 30 pass, the 10 of the second receipt fail the length."""
-    # The proposal the RFQ answered is ordered (the award does not link it: see the report).
-    ordered = buyer.patch(
-        f"/supply-requests/{request_id}", {"state": "ordered", "expected_on": order["order_date"]}
-    )
-    assert (ordered["state"], ordered["quantity"]) == ("ordered", "50.0000")
-    assert buyer.get("/purchase-proposals")["count"] == 0
     admin.create("/purchase-approval-rules", {"min_amount": "200.00", "role": "admin"})
     path = f"/purchase-orders/{order['id']}"
     submitted = buyer.post(f"{path}/submit")
@@ -316,10 +322,21 @@ def approve_send_receive(
         )
         assert (booked["accepted_quantity"], receipt["lead_time_days"]) == ("0.0000", 0)
         inspections.append(booked["inspection_id"])
-    # 40 of 50 received: partially received; nothing is available yet but the opening 10.
+    # 40 of 50 received: partially received; nothing is available yet but the opening 10;
+    # the proposal waits for the 10 still open.
     assert buyer.get(path)["state"] == "partially_received"
     (quantities,) = buyer.get("/stock/quantities", variant=world.part)
-    assert (quantities["on_hand"], quantities["available"]) == ("50.0000", "10.0000")
+    assert (quantities["on_hand"], quantities["available"], quantities["incoming"]) == (
+        "50.0000",
+        "10.0000",
+        "10.0000",
+    )
+    (request,) = buyer.get("/supply-requests", variant_id=world.part)["items"]
+    assert (request["id"], request["state"], request["quantity"]) == (
+        request_id,
+        "ordered",
+        "10.0000",
+    )
     buyer.error(
         "post",
         f"{path}/receipts",
@@ -503,9 +520,11 @@ def bill_and_pay(
     assert buyer.get(f"/bills/{bill['id']}")["state"] == "paid"
     # Nothing more is expected from this order: close it.
     assert buyer.post(f"/purchase-orders/{order['id']}/close")["state"] == "closed"
-    request = buyer.get("/supply-requests", variant_id=world.part)["items"][0]
-    done = buyer.patch(f"/supply-requests/{request['id']}", {"state": "done"})
-    assert done["state"] == "done"
+    # The proposal's open rest (10) will not come: done, no longer incoming.
+    (request,) = buyer.get("/supply-requests", variant_id=world.part)["items"]
+    assert (request["state"], request["quantity"]) == ("done", "10.0000")
+    (quantities,) = buyer.get("/stock/quantities", variant=world.part)
+    assert quantities["incoming"] == "0.0000"
 
 
 def make_kits(api: Api, world: World, expected: dict[str, Any]) -> None:

@@ -216,6 +216,15 @@ class RfqLine(TenantOwned):
     position = models.PositiveIntegerField()
     variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="+")
     quantity = models.DecimalField(max_digits=18, decimal_places=4)
+    # The reorder proposal or make-to-order request the line asks prices for: the award
+    # orders it (the order line keeps it), so receiving settles it as for any proposal.
+    supply_request = models.ForeignKey(
+        "inventory.SupplyRequest",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         constraints = [

@@ -31,6 +31,8 @@ from valuechain.platform.money import normalize_currency
 from valuechain.platform.numbering import next_number
 from valuechain.platform.tenancy.context import current
 from valuechain.scm.catalog.models import Variant
+from valuechain.scm.inventory import supply
+from valuechain.scm.inventory.models import SupplyRequest
 from valuechain.scm.procurement import domain as procurement
 from valuechain.scm.procurement.models import Supplier, SupplierProduct
 from valuechain.scm.procurement.services import selection_settings, weights_of
@@ -118,6 +120,7 @@ def create_rfq(
             rfq=rfq,
             position=position,
             variant=variant,
+            supply_request=_proposal(data.get("supply_request_id"), variant, warehouse, position),
             quantity=clean_number(
                 data.get("quantity"),
                 "quantity",
@@ -130,6 +133,36 @@ def create_rfq(
         RfqSupplier.objects.create(rfq=rfq, supplier=supplier)
     publish("RfqCreated", _rfq_payload(rfq))
     return rfq
+
+
+def _proposal(
+    request_id: Any, variant: Variant, warehouse: Any, position: int
+) -> SupplyRequest | None:
+    """The open supply request an RFQ line quotes for: same item, same warehouse."""
+    if request_id is None:
+        return None
+    request = SupplyRequest.objects.filter(pk=request_id).first()
+    if request is None:
+        raise not_found("supply request", f"lines[{position - 1}].supply_request_id")
+    if request.variant_id != variant.pk or request.warehouse_id != warehouse.pk:
+        raise DomainError(
+            "supply_request_mismatch",
+            f"That supply request is for another item or warehouse than line {position}.",
+            field=f"lines[{position - 1}].supply_request_id",
+        )
+    if request.state != "open":
+        raise _not_open(request, f"lines[{position - 1}].supply_request_id")
+    return request
+
+
+def _not_open(request: SupplyRequest, field_name: str) -> DomainError:
+    return DomainError(
+        "already_ordered",
+        f"Supply request {request.pk} is {request.state} already (ordered or cancelled).",
+        field=field_name,
+        status=409,
+        details={"supply_request_id": request.pk},
+    )
 
 
 @transaction.atomic
@@ -520,6 +553,23 @@ def award(
         chosen.setdefault(offer.supplier.pk, []).append((item, offer))
     if not chosen:
         raise DomainError("nothing_awarded", "Award at least one line.", field="lines")
+    # The proposals the awarded lines quote for, locked in primary-key order: a proposal
+    # ordered meanwhile from the Proposals page is not ordered twice.
+    request_ids = sorted(
+        item.line.supply_request_id
+        for members in chosen.values()
+        for item, _offer in members
+        if item.line.supply_request_id is not None
+    )
+    requests = {
+        row.pk: row
+        for row in SupplyRequest.objects.select_for_update()
+        .filter(pk__in=request_ids)
+        .order_by("pk")
+    }
+    for row in requests.values():
+        if row.state != "open":
+            raise _not_open(row, "lines")
     created = []
     for awarded_supplier, members in sorted(chosen.items()):
         currency = members[0][1].currency
@@ -537,12 +587,22 @@ def award(
                     "quantity": offer.quantity,
                     "unit_price": offer.unit_price,
                     "requested_on": locked.requested_on or expected_date(on, offer.lead_time_days),
+                    "supply_request_id": item.line.supply_request_id
+                    if item.line.supply_request_id in requests
+                    else None,
                 }
                 for item, offer in members
             ],
         )
-        for _item, offer in members:
+        for item, offer in members:
             QuoteLine.objects.filter(pk=offer.quote_line.pk).update(awarded=True)
+            if item.line.supply_request_id in requests:
+                supply.change_supply_request(
+                    item.line.supply_request_id,
+                    state="ordered",
+                    quantity=offer.quantity,
+                    expected_on=locked.requested_on or expected_date(on, offer.lead_time_days),
+                )
         created.append(order)
     locked.state = "closed"
     locked.closed_at = timezone.now()

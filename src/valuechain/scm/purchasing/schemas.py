@@ -155,10 +155,13 @@ class ApprovalRuleOut(Schema):
 
 
 class RfqLineIn(Schema):
-    """An item and quantity to quote."""
+    """An item and quantity to quote, optionally for an open supply request (a proposal)."""
 
     variant_id: int
     quantity: Number
+    supply_request_id: int | None = Field(
+        None, description="An open proposal of this item and warehouse; the award orders it"
+    )
 
 
 class RfqIn(Schema):
@@ -180,6 +183,7 @@ class RfqLineOut(Schema):
     variant_id: int
     sku: str = Field(..., alias="variant.sku")
     quantity: Decimal
+    supply_request_id: int | None
 
 
 class InvitationOut(Schema):

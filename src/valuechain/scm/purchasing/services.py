@@ -26,6 +26,7 @@ from valuechain.platform.money import normalize_currency
 from valuechain.platform.numbering import next_number
 from valuechain.platform.tenancy.context import current
 from valuechain.scm.catalog.models import Variant
+from valuechain.scm.inventory import supply
 from valuechain.scm.inventory.models import Warehouse
 from valuechain.scm.procurement import domain as procurement
 from valuechain.scm.procurement.models import Supplier, SupplierProduct
@@ -496,9 +497,19 @@ def cancel_order(order_id: int, reason: str = "") -> PurchaseOrder:
 
 @transaction.atomic
 def close_order(order_id: int) -> PurchaseOrder:
-    """Close an order: nothing more is expected (what is still open will not come)."""
+    """Close an order: nothing more is expected (what is still open will not come).
+
+    A supply request still ordered on a line is done: its open rest no longer counts as
+    incoming, so the next replenishment run proposes again what is still missing.
+    """
     order = locked_order(order_id)
     refuse_move(order, "closed", "closed")
+    for request_id in (
+        PurchaseOrderLine.objects.filter(order=order, supply_request__state="ordered")
+        .order_by("supply_request_id")
+        .values_list("supply_request_id", flat=True)
+    ):
+        supply.change_supply_request(request_id, state="done")
     order.state = "closed"
     order.closed_at = timezone.now()
     order.save()
