@@ -1,12 +1,14 @@
 """Helpers of the supply-chain end-to-end test: a JSON client of /api/v1 that asserts the
-status of every call, and the master data the scenario starts from, created through the API
-(catalog, warehouse, suppliers and what they supply, FX rate, inspection plan, carriers).
+status of every call, the master data the scenario starts from, created through the API
+(catalog, warehouse, suppliers and what they supply, FX rate, inspection plan, carriers),
+and the downstream steps 7 (sell, choose the carrier, ship) and 8 (customer return).
 
 Only the API is used: the test proves that a tenant can run the whole chain over REST.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -15,6 +17,10 @@ from typing import Any
 from django.test import Client
 
 D = Decimal
+
+# The carrier's calendar: a Monday ship date, promised for Thursday.
+SHIP_DATE = dt.date(2031, 3, 3)
+PROMISED = dt.date(2031, 3, 6)
 
 
 class Api:
@@ -209,3 +215,176 @@ def valuation_by_sku(api: Api) -> dict[str, tuple[str, str]]:
     """(quantity, value) per category of the valuation report (one SKU per category here)."""
     report = api.get("/inventory/valuation")
     return {row["category"]: (row["quantity"], row["value"]) for row in report["by_category"]}
+
+
+# --- the downstream half of the scenario (steps 7 and 8) ----------------------------------
+
+
+def sell_and_ship(api: Api, world: World, expected: dict[str, Any]) -> dict[str, Any]:
+    """4 KIT at 25.00 + 19 % to Cologne's neighbour Berlin; picked, packed (4 x 1.2 kg + 0.3
+    kg tare = 5.1 kg), the carrier chosen by the promised date, shipped and delivered."""
+    carrier(api, "slow", "Slowpost", "Economy", 4, "5.73")  # 5.73 + 0.57 = 6.30
+    carrier(api, "mid", "Midway", "Parcel", 2, "8.00")  # 8.00 + 0.80 = 8.80
+    carrier(api, "fast", "Fastlane", "Express", 1, "12.00")  # 12.00 + 1.20 = 13.20
+    order = api.create(
+        "/sales-orders",
+        {
+            "channel": "web",
+            "account_id": world.customer,
+            "currency": "EUR",
+            "ship_to_country": "DE",
+            "ship_to_postal_code": "10115",
+            "warehouse_id": world.warehouse,
+            "lines": [
+                {
+                    "variant_id": world.kit,
+                    "quantity": "4",
+                    "unit_price": "25.00",
+                    "tax_rate": "0.19",
+                }
+            ],
+            "confirm": True,
+        },
+    )
+    (line,) = order["lines"]
+    assert (order["state"], order["net_total"], order["tax_total"], order["gross_total"]) == (
+        "confirmed",
+        "100.00",
+        "19.00",
+        "119.00",
+    )
+    assert (line["quantity"], line["reserved_quantity"]) == ("4", "4")
+    picking = api.create(
+        "/pick-lists", {"warehouse_id": world.warehouse, "order_ids": [order["id"]]}
+    )
+    (pick,) = picking["lines"]
+    assert (
+        api.post(f"/pick-lists/{picking['id']}/picks", {"line_id": pick["id"], "quantity": "4"})[
+            "state"
+        ]
+        == "done"
+    )
+    package = api.create(
+        "/packages", {"order_id": order["id"], "warehouse_id": world.warehouse, "tare_kg": "0.3"}
+    )
+    api.post(
+        f"/packages/{package['id']}/items",
+        {"items": [{"pick_line_id": pick["id"], "quantity": "4"}]},
+    )
+    sealed = api.post(f"/packages/{package['id']}/close")
+    assert (sealed["state"], sealed["declared_weight_kg"]) == ("packed", "5.100")
+
+    # The rule: the cheapest service that arrives by Thursday when shipped on Monday.
+    # Slowpost (4 business days: Friday) is late; Midway (Wednesday) and Fastlane (Tuesday)
+    # meet it; Midway is the cheaper of the two.
+    comparison = api.post(
+        "/carrier-quotes",
+        {
+            "country": "DE",
+            "postal_code": "10115",
+            "weight_kg": "5.1",
+            "ship_date": SHIP_DATE,
+            "promised_date": PROMISED,
+        },
+    )
+    assert sorted(
+        (q["carrier_code"], q["total"], q["estimated_delivery"], q["reason_code"])
+        for q in comparison["quotes"]
+    ) == [
+        ("fast", "13.20", "2031-03-04", "meets"),
+        ("mid", "8.80", "2031-03-05", "meets"),
+        ("slow", "6.30", "2031-03-07", "late"),
+    ]
+    chosen = comparison["chosen"]
+    assert (chosen["carrier_code"], chosen["service_name"], chosen["total"]) == (
+        "mid",
+        "Parcel",
+        "8.80",
+    )
+    shipment = api.create(
+        "/shipments",
+        {
+            "package_ids": [package["id"]],
+            "carrier_name": f"{chosen['carrier_name']} {chosen['service_name']}",
+            "tracking_number": "MID123456",
+        },
+    )
+    assert (shipment["number"], shipment["state"]) == ("SHIP-000001", "shipped")
+    recorded = api.post(
+        f"/shipments/{shipment['id']}/carrier-choice",
+        {"promised_date": PROMISED, "ship_date": SHIP_DATE},
+    )
+    choice = recorded["choice"]
+    assert (choice["total"], choice["estimated_delivery"], choice["rule"]) == (
+        "8.8000",
+        "2031-03-05",
+        "promised_date",
+    )
+    assert api.get(f"/shipments/{shipment['id']}")["carrier_name"] == "Midway Parcel"
+    assert api.get(f"/sales-orders/{order['id']}")["state"] == "shipped"
+    (move,) = api.get("/stock/moves", kind="shipment", reference="SHIP-000001")["items"]
+    assert (move["sku"], move["quantity"], move["value"]) == (
+        "KIT",
+        "4.0000",
+        expected["shipped_value"],
+    )
+    delivered = api.create(
+        f"/shipments/{shipment['id']}/tracking-events",
+        {"occurred_at": "2031-03-05T10:30:00+01:00", "status": "delivered"},
+    )
+    assert delivered is not None
+    assert api.get(f"/sales-orders/{order['id']}")["state"] == "closed"
+    return order
+
+
+def customer_return(
+    agent: Api, api: Api, world: World, order: dict[str, Any], expected: dict[str, Any]
+) -> None:
+    """One KIT comes back unused: requested and authorised by the service agent, received
+    into QUALITY, inspected as new and restocked by the warehouse side (the agent may not
+    move stock), closed with a refund of 25.00 + 4.75 tax = 29.75."""
+    (line,) = order["lines"]
+    agent.error(
+        "post",
+        "/returns",
+        {"order_id": order["id"], "lines": [{"order_line_id": line["id"], "quantity": "5"}]},
+        409,
+        "exceeds_returnable",
+    )
+    rma = agent.create(
+        "/returns",
+        {
+            "order_id": order["id"],
+            "reason": "Ordered one too many",
+            "lines": [
+                {"order_line_id": line["id"], "quantity": "1", "reason_code": "no_longer_needed"}
+            ],
+        },
+    )
+    (rma_line,) = rma["lines"]
+    path = f"/returns/{rma['id']}"
+    assert (rma["number"], rma["state"]) == ("RMA-000001", "requested")
+    assert agent.post(f"{path}/authorise")["state"] == "authorised"
+    agent.error("post", f"{path}/receive", {}, 403, "permission_denied")
+    assert api.post(f"{path}/receive", {})["state"] == "received"
+    assert balances(api, world.warehouse)[("KIT", "WH1/QUALITY")] == "1.0000"
+    inspected = api.post(
+        f"{path}/inspect",
+        {"results": [{"line_id": rma_line["id"], "condition": "as_new", "disposition": "restock"}]},
+    )
+    assert inspected["state"] == "inspected"
+    closed = agent.post(f"{path}/close", {"method": "refund"})
+    refund = closed["refund"]
+    assert (closed["state"], refund["number"], refund["method"], refund["state"]) == (
+        "closed",
+        "RF-000001",
+        "refund",
+        "pending",
+    )
+    assert (refund["net_amount"], refund["tax_amount"], refund["gross_amount"]) == (
+        "25.0000",
+        "4.7500",
+        "29.7500",
+    )
+    (move,) = api.get("/stock/moves", kind="return", reference="RMA-000001")["items"]
+    assert (move["quantity"], move["value"]) == ("1.0000", expected["returned_value"])
