@@ -596,9 +596,10 @@ def award(
         )
         for item, offer in members:
             QuoteLine.objects.filter(pk=offer.quote_line.pk).update(awarded=True)
-            if item.line.supply_request_id in requests:
+            request_id = item.line.supply_request_id
+            if request_id is not None and request_id in requests:
                 supply.change_supply_request(
-                    item.line.supply_request_id,
+                    request_id,
                     state="ordered",
                     quantity=offer.quantity,
                     expected_on=locked.requested_on or expected_date(on, offer.lead_time_days),
