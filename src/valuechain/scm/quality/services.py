@@ -5,7 +5,10 @@ Goods under inspection sit in the warehouse's QUALITY location, which is not sel
 nothing can reserve them. Completing moves the accepted quantity to STOCK; the rejected
 quantity stays in QUALITY, held, until a quality manager releases or scraps it or a return to
 vendor takes it. One transaction per use case; the inspection row is locked first
-(``select_for_update``), then inventory locks its balance rows in primary-key order.
+(``select_for_update``), then the source's rows (the outcome handler: receiving locks the
+receipt line and the purchase-order line), then inventory locks its balance rows in
+primary-key order. A receipt takes the PO line before the balance rows too, so a receipt
+and an inspection of the same line never wait on each other in opposite orders.
 """
 
 from __future__ import annotations
@@ -46,7 +49,8 @@ _HANDLERS: dict[str, OutcomeHandler] = {}
 
 def register_outcome_handler(source_type: str, fn: OutcomeHandler) -> None:
     """Have ``fn(inspection, accepted, rejected)`` called when an inspection of that source
-    type is completed (in the same transaction); the source app registers it in ready()."""
+    type is completed (in the same transaction, before the accepted goods move, so the
+    source's rows are locked before the balance rows); the source app registers it in ready()."""
     _HANDLERS[source_type] = fn
 
 
@@ -283,11 +287,11 @@ def complete_inspection(
     inspection.inspected_by_id = current().actor_id
     inspection.inspected_at = timezone.now()
     inspection.save()
+    handler = outcome_handler(inspection.source_type)
+    if handler is not None:  # first: its rows (a PO line) come before balance rows
+        handler(inspection, good, bad)
     if good > 0:
         _accepted_move(inspection, good, inspection.number)
-    handler = outcome_handler(inspection.source_type)
-    if handler is not None:
-        handler(inspection, good, bad)
     publish(
         "InspectionCompleted",
         {
