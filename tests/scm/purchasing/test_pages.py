@@ -6,6 +6,8 @@ from __future__ import annotations
 import random
 
 import pytest
+from django.test import Client
+from tests.conftest import make_member
 from tests.scm.purchasing.conftest import D, make_world
 
 from valuechain.platform.tenancy.context import tenant_context
@@ -168,3 +170,21 @@ def test_demo(tenant_a, admin_a):
         assert Rfq.objects.filter(state="closed").count() == 1
         assert Rfq.objects.filter(state="sent").count() == 1
     assert "purchase orders" in summary
+
+
+def test_detail_links_to_the_receiving_screen_when_goods_may_arrive(client_a, world, tenant_a):
+    url = f"/scm/purchase-orders/{world.order.pk}/"
+    screen = f'href="/scm/receiving/orders/{world.order.pk}/"'
+    assert world.order.state == "draft"
+    assert screen not in client_a.get(url).content.decode()
+    for state in ("sent", "partially_received"):
+        PurchaseOrder.unscoped.filter(pk=world.order.pk).update(state=state)
+        page = client_a.get(url).content.decode()
+        assert f'<a class="btn btn-primary" {screen}>Receive</a>' in page, state
+        assert client_a.get(f"/scm/receiving/orders/{world.order.pk}/").status_code == 200
+    reader = Client()
+    reader.force_login(make_member(tenant_a, "agent@alpha.test", "service_agent").user)
+    assert screen not in reader.get(url).content.decode()  # scm:read cannot book goods
+    for state in ("received", "closed"):
+        PurchaseOrder.unscoped.filter(pk=world.order.pk).update(state=state)
+        assert screen not in client_a.get(url).content.decode(), state

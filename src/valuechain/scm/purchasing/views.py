@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.decorators import requires
+from valuechain.platform.identity.domain import allows
 from valuechain.scm.catalog.models import Variant
 from valuechain.scm.procurement import queries as procurement
 from valuechain.scm.procurement.models import Supplier
@@ -179,6 +180,9 @@ def _detail(request: HttpRequest, order: Any, line_form: LineForm | None = None)
             "send_form": SendForm(initial={"email": queries.supplier_email(order)}),
             "reason_form": ReasonForm(),
             "editable": order.state in domain.EDITABLE_STATES,
+            # the receiving screen books goods, so it needs the write level as well
+            "can_receive": order.state in domain.RECEIVABLE_STATES
+            and allows(request.permissions, "scm", "write"),  # type: ignore[attr-defined]
             "approval_role": approval.required_role(order.base_net_total)
             if order.state == "draft"
             else order.approval_role,
