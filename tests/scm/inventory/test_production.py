@@ -44,3 +44,29 @@ def test_consume_reserved_then_produce(in_tenant_a):
     assert StockBalance.objects.get(variant=shelf).on_hand == Decimal(3)
     assert StockMove.objects.filter(kind__in=("consume", "produce")).count() == 3
     assert queries.ledger_mismatches() == []
+
+
+def test_produce_into_a_given_internal_location_of_the_warehouse(in_tenant_a):
+    warehouse = warehouses.create_warehouse(code="WH1", name="Main")
+    other = warehouses.create_warehouse(code="WH2", name="Other")
+    shelf = catalog.create_product(name="Shelf", sku="SHELF").variants.get()
+    quality = services.location_of(warehouse, "quality")
+    made = production.produce(
+        variant=shelf, warehouse=warehouse, quantity=Decimal(2), location=quality
+    )
+    assert (made.kind, made.from_location.kind, made.to_location_id) == (
+        "produce",
+        "production",
+        quality.pk,
+    )
+    assert StockBalance.objects.get(variant=shelf, location=quality).on_hand == Decimal(2)
+    assert not StockBalance.objects.filter(
+        variant=shelf, location=services.location_of(warehouse, "stock")
+    ).exists()
+    for wrong in (services.location_of(other, "quality"), services.virtual_location("customer")):
+        with pytest.raises(DomainError) as caught:
+            production.produce(
+                variant=shelf, warehouse=warehouse, quantity=Decimal(1), location=wrong
+            )
+        assert (caught.value.code, caught.value.field) == ("invalid_location", "location")
+    assert queries.ledger_mismatches() == []

@@ -71,6 +71,11 @@ def test_work_order_output_with_a_production_plan_waits_in_quality(lab: Lab) -> 
     )
     assert on_hand(frame, lab.warehouse, "quality") == D(4)
     assert on_hand(frame, lab.warehouse, "stock") == D(0)
+    # produced straight into QUALITY: one move, no detour through STOCK
+    moves = StockMove.objects.filter(variant=frame, reference="WO-000001")
+    assert [(m.kind, m.from_location.kind, m.to_location.kind, m.quantity) for m in moves] == [
+        ("produce", "production", "quality", D(4))
+    ]
     square = inspection.plan.checks.get().pk
     services.complete_inspection(
         inspection.pk,

@@ -16,11 +16,12 @@ from django.db import transaction
 from valuechain.platform.events.services import publish
 from valuechain.scm.catalog.models import Variant
 from valuechain.scm.inventory import valuation
-from valuechain.scm.inventory.models import StockMove, Warehouse
+from valuechain.scm.inventory.models import Location, StockMove, Warehouse
 from valuechain.scm.inventory.reservations import reserved_moves
 from valuechain.scm.inventory.services import (
     MoveSpec,
     clean_quantity,
+    internal_location,
     location_of,
     post,
     virtual_location,
@@ -70,14 +71,18 @@ def produce(
     source_type: str = "",
     source_id: int | None = None,
     unit_cost: Decimal | None = None,
+    location: Location | None = None,
 ) -> StockMove:
-    """Bring produced goods from PRODUCTION into the warehouse's main stock location.
+    """Bring produced goods from PRODUCTION into the warehouse's main stock location, or into
+    ``location`` (an internal location of that warehouse, e.g. QUALITY for output that waits
+    for an inspection; ``invalid_location`` otherwise).
 
     ``unit_cost`` (base currency) is what the caller computed from the consumed components;
     without it the goods come in at their current cost in the warehouse.
     """
     amount = clean_quantity(quantity)
     cost = valuation.clean_unit_cost(unit_cost)
+    target = internal_location(location, warehouse) if location else location_of(warehouse, "stock")
     (move,) = post(
         [
             MoveSpec(
@@ -85,7 +90,7 @@ def produce(
                 variant.pk,
                 amount,
                 virtual_location("production"),
-                location_of(warehouse, "stock"),
+                target,
                 reference=reference,
                 source_type=source_type,
                 source_id=source_id,
@@ -98,6 +103,7 @@ def produce(
         {
             "variant_id": variant.pk,
             "warehouse_id": warehouse.pk,
+            "location_id": target.pk,
             "quantity": str(amount),
             "reference": reference,
             "source_type": source_type,

@@ -302,7 +302,8 @@ def post(
 # --- receipts -----------------------------------------------------------------------------
 
 
-def _internal(location: Location, warehouse: Warehouse | None = None) -> Location:
+def internal_location(location: Location, warehouse: Warehouse | None = None) -> Location:
+    """The location, refused (``invalid_location``) unless internal and of that warehouse."""
     if location.kind not in domain.INTERNAL_LOCATION_KINDS:
         raise DomainError(
             "invalid_location", "Stock can only be put at a warehouse location.", field="location"
@@ -335,7 +336,7 @@ def receive(
     """
     amount = clean_quantity(quantity)
     cost = valuation.clean_unit_cost(unit_cost)
-    target = _internal(location, warehouse) if location else location_of(warehouse, "stock")
+    target = internal_location(location, warehouse) if location else location_of(warehouse, "stock")
     lot = get_lot(variant.pk, lot_number, expires_on) if lot_number else None
     if lot is None and expires_on is not None:
         raise DomainError("lot_required", "An expiry date needs a lot number.", field="lot_number")

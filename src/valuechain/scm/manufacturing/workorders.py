@@ -20,7 +20,7 @@ from valuechain.platform.errors import DomainError
 from valuechain.platform.events.services import publish
 from valuechain.platform.numbering import next_number
 from valuechain.platform.tenancy.context import current
-from valuechain.scm.inventory import movements, production, reservations, supply
+from valuechain.scm.inventory import production, reservations, supply
 from valuechain.scm.inventory import services as inventory
 from valuechain.scm.inventory.models import SupplyRequest, Warehouse
 from valuechain.scm.manufacturing import domain
@@ -312,17 +312,7 @@ def record_production(work_order_id: int, *, good: Any, scrap: Any = 0) -> Produ
             source_type=ORDER_SOURCE,
             source_id=order.pk,
             unit_cost=consumed_value / good_amount,
-        )
-    if inspect:
-        movements.post_move(
-            kind="transfer",
-            variant=order.variant,
-            quantity=good_amount,
-            from_location=inventory.location_of(order.warehouse, "stock"),
-            to_location=inventory.location_of(order.warehouse, "quality"),
-            reference=order.number,
-            source_type=ORDER_SOURCE,
-            source_id=order.pk,
+            location=inventory.location_of(order.warehouse, "quality") if inspect else None,
         )
     for line in order.bom.lines.filter(is_byproduct=True).select_related("variant"):
         per_unit = line.quantity / order.bom.output_quantity
