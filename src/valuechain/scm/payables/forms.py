@@ -25,7 +25,9 @@ class LinesServiceForm(ServiceForm):
         field = error.field or ""
         if field.startswith("lines["):
             index = int(field[6 : field.index("]")])
-            self.add_error(None, f"Line {index + 1}: {error.message}")
+            # The service names the field "lines[0].unit_price"; people read "unit price".
+            message = error.message.replace(f"lines[{index}].", "")
+            self.add_error(None, f"Line {index + 1}: {message}")
         else:
             super().add_domain_error(error)
 

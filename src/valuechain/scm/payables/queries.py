@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from valuechain.platform.fx import tenant_base_currency
 from valuechain.scm.payables import domain
-from valuechain.scm.payables.bills import match, proposed_lines
+from valuechain.scm.payables.bills import BILLABLE_ORDER_STATES, match, proposed_lines
 from valuechain.scm.payables.models import (
     BillLine,
     ReturnToVendor,
@@ -25,7 +25,11 @@ from valuechain.scm.payables.models import (
     SupplierPayment,
 )
 from valuechain.scm.payables.services import base_places, not_found
-from valuechain.scm.payables.vendor_returns import returnable, returned_by_source
+from valuechain.scm.payables.vendor_returns import (
+    RETURNABLE_ORDER_STATES,
+    returnable,
+    returned_by_source,
+)
 from valuechain.scm.purchasing.models import PurchaseOrder, PurchaseOrderLine
 
 BILL_SORTS = ("number", "bill_date", "due_date", "total", "state", "supplier_code", "created_at")
@@ -115,7 +119,7 @@ def billable_orders() -> QuerySet[PurchaseOrder]:
     """Orders a bill can be made from, newest first."""
     return (
         PurchaseOrder.objects.select_related("supplier")
-        .filter(state__in=("sent", "partially_received", "received", "closed"))
+        .filter(state__in=BILLABLE_ORDER_STATES)
         .order_by("-order_date", "-pk")
     )
 
@@ -166,13 +170,15 @@ def aging(*, supplier_id: int | None = None, on: dt.date | None = None) -> list[
 
 def aging_totals(rows: list[AgingRow]) -> dict[str, Any]:
     """Base-currency totals per aging bucket and overall."""
-    buckets = {label: ZERO for _, label in domain.AGING_BUCKETS}
+    # Zero in the base currency's minor units, so an empty bucket reads 0.00, not 0.
+    zero = domain.round_money(ZERO, base_places())
+    buckets = {label: zero for _, label in domain.AGING_BUCKETS}
     for row in rows:
         buckets[row.bucket] += row.base_open_amount
     return {
         "currency": tenant_base_currency(),
         "buckets": buckets,
-        "total": sum(buckets.values(), ZERO),
+        "total": sum(buckets.values(), zero),
     }
 
 
@@ -244,8 +250,7 @@ def returnable_orders() -> QuerySet[PurchaseOrder]:
     """Orders with delivered goods, newest first."""
     return (
         PurchaseOrder.objects.select_related("supplier")
-        .filter(state__in=("sent", "partially_received", "received", "closed"))
-        .filter(lines__received_quantity__gt=0)
+        .filter(state__in=RETURNABLE_ORDER_STATES, lines__received_quantity__gt=0)
         .distinct()
         .order_by("-order_date", "-pk")
     )

@@ -167,10 +167,12 @@ def check_approver() -> int:
         else None
     )
     if member_role is None or member_role not in ("admin", role):
+        who = (
+            "an administrator"
+            if role == "admin"
+            else f"the {ROLES.get(role, role)} role (or an administrator)"
+        )
         raise DomainError(
-            "not_approver",
-            f"Only the {ROLES.get(role, role)} role (or an administrator) approves or refuses "
-            "mismatched bills.",
-            status=403,
+            "not_approver", f"Only {who} approves or refuses mismatched bills.", status=403
         )
     return int(actor_id)  # type: ignore[arg-type]

@@ -9,13 +9,14 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.decorators import requires
+from valuechain.platform.money import decimal_text
+from valuechain.platform.web.pages import call_service, found_or_404, paginated
 from valuechain.scm.payables import bills, domain, payments, queries, services, vendor_returns
 from valuechain.scm.payables.forms import (
     BillForm,
@@ -46,36 +47,11 @@ RETURN_ACTIONS: dict[str, tuple[Callable[[int], Any], str]] = {
 }
 
 
-def _page(request: HttpRequest, rows: Any) -> Any:
-    return Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-
-
-def _save(form: Any, call: Callable[[], Any]) -> Any:
-    """Run a service; None (and the error next to its field) when it refused."""
-    try:
-        return call()
-    except DomainError as error:
-        form.add_domain_error(error)
-        return None
-
-
-def _or_404(read: Callable[[int], Any], pk: int) -> Any:
-    try:
-        return read(pk)
-    except DomainError:
-        raise Http404("Not found.") from None
-
-
 def _int(value: str | None) -> int | None:
     try:
         return int(value or "")
     except ValueError:
         return None
-
-
-def _text(value: Any) -> str:
-    """A Decimal as typed: 9.5, not 9.500000."""
-    return format(value.normalize(), "f")
 
 
 def _day(value: str | None) -> dt.date | None:
@@ -108,7 +84,7 @@ def bill_list(request: HttpRequest) -> HttpResponse:
         request,
         "payables/bill_list.html",
         {
-            "page": _page(request, rows),
+            "page": paginated(request, rows, PER_PAGE),
             "q": q,
             "state": state,
             "states": domain.BILL_STATES,
@@ -151,11 +127,11 @@ def bill_create(request: HttpRequest) -> HttpResponse:
     order = queries.billable_orders().filter(pk=order_id).first()
     if order is None:
         raise Http404("No such order to bill.")
-    proposal = _or_404(queries.bill_proposal, order.pk)
+    proposal = found_or_404(queries.bill_proposal, order.pk)
     form = BillForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        bill = _save(
+        bill = call_service(
             form,
             lambda: bills.create_bill(
                 purchase_order_id=order.pk,
@@ -172,8 +148,12 @@ def bill_create(request: HttpRequest) -> HttpResponse:
     shown = [
         {
             **row,
-            "quantity_value": request.POST.get(f"qty_{row['po_line_id']}", _text(row["quantity"])),
-            "price_value": request.POST.get(f"price_{row['po_line_id']}", _text(row["unit_price"])),
+            "quantity_value": request.POST.get(
+                f"qty_{row['po_line_id']}", decimal_text(row["quantity"])
+            ),
+            "price_value": request.POST.get(
+                f"price_{row['po_line_id']}", decimal_text(row["unit_price"])
+            ),
         }
         for row in proposal
     ]
@@ -183,7 +163,7 @@ def bill_create(request: HttpRequest) -> HttpResponse:
 
 
 def _bill_page(request: HttpRequest, bill_id: int, **forms: Any) -> HttpResponse:
-    bill = _or_404(queries.bill, bill_id)
+    bill = found_or_404(queries.bill, bill_id)
     credits = (
         queries.credit_notes(state="received", supplier_id=bill.supplier_id).filter(
             applied_bill__isnull=True, currency=bill.currency
@@ -221,7 +201,7 @@ def bill_action(request: HttpRequest, bill_id: int, action: str) -> HttpResponse
     if action not in BILL_ACTIONS:
         raise Http404("No such action.")
     call, done = BILL_ACTIONS[action]
-    bill = _or_404(queries.bill, bill_id)
+    bill = found_or_404(queries.bill, bill_id)
     try:
         result = call(bill.pk)
     except DomainError as error:
@@ -238,10 +218,10 @@ def bill_action(request: HttpRequest, bill_id: int, action: str) -> HttpResponse
 @requires("scm", "write")
 def bill_refuse(request: HttpRequest, bill_id: int) -> HttpResponse:
     """Refuse a mismatched bill with a reason."""
-    bill = _or_404(queries.bill, bill_id)
+    bill = found_or_404(queries.bill, bill_id)
     form = RefuseForm(request.POST)
     if form.is_valid():
-        done = _save(form, lambda: bills.refuse_bill(bill.pk, form.cleaned_data["reason"]))
+        done = call_service(form, lambda: bills.refuse_bill(bill.pk, form.cleaned_data["reason"]))
         if done is not None:
             messages.success(request, f"{bill.number} refused and cancelled.")
             return redirect("payables-bill", bill.pk)
@@ -252,12 +232,12 @@ def bill_refuse(request: HttpRequest, bill_id: int) -> HttpResponse:
 @requires("scm", "write")
 def bill_payment(request: HttpRequest, bill_id: int) -> HttpResponse:
     """Register a payment from the bill's page."""
-    bill = _or_404(queries.bill, bill_id)
+    bill = found_or_404(queries.bill, bill_id)
     form = PaymentForm(request.POST)
     form.field_aliases = {"bill_id": "amount"}
     if form.is_valid():
         data = form.cleaned_data
-        payment = _save(form, lambda: payments.register_payment(bill_id=bill.pk, **data))
+        payment = call_service(form, lambda: payments.register_payment(bill_id=bill.pk, **data))
         if payment is not None:
             messages.success(
                 request, f"{payment.number}: {payment.amount} {payment.currency} paid."
@@ -270,7 +250,7 @@ def bill_payment(request: HttpRequest, bill_id: int) -> HttpResponse:
 @requires("scm", "write")
 def bill_apply_credit(request: HttpRequest, bill_id: int) -> HttpResponse:
     """Set a received credit note off against the bill."""
-    bill = _or_404(queries.bill, bill_id)
+    bill = found_or_404(queries.bill, bill_id)
     note_id = _int(request.POST.get("credit_note_id"))
     try:
         note = payments.apply_credit_note(note_id or 0, bill.pk)
@@ -322,7 +302,9 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 def settings_save(request: HttpRequest) -> HttpResponse:
     """Save the tolerances; a refused value is shown next to its field."""
     form = _settings_form(request.POST)
-    if form.is_valid() and _save(form, lambda: services.update_settings(**form.cleaned_data)):
+    if form.is_valid() and call_service(
+        form, lambda: services.update_settings(**form.cleaned_data)
+    ):
         messages.success(request, "Tolerances saved.")
         return redirect("payables-settings")
     return render(request, "payables/settings.html", {"form": form})
@@ -346,7 +328,7 @@ def return_list(request: HttpRequest) -> HttpResponse:
         request,
         "payables/return_list.html",
         {
-            "page": _page(request, rows),
+            "page": paginated(request, rows, PER_PAGE),
             "q": q,
             "state": state,
             "states": domain.RETURN_STATES,
@@ -393,7 +375,7 @@ def return_create(request: HttpRequest) -> HttpResponse:
     form = ReturnForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        created = _save(
+        created = call_service(
             form,
             lambda: vendor_returns.create_return(
                 purchase_order_id=order.pk,
@@ -420,7 +402,7 @@ def return_create(request: HttpRequest) -> HttpResponse:
 
 
 def _return_page(request: HttpRequest, return_id: int, form: Any = None) -> HttpResponse:
-    row = _or_404(queries.vendor_return, return_id)
+    row = found_or_404(queries.vendor_return, return_id)
     return render(
         request,
         "payables/return_detail.html",
@@ -445,7 +427,7 @@ def return_action(request: HttpRequest, return_id: int, action: str) -> HttpResp
     if action not in RETURN_ACTIONS:
         raise Http404("No such action.")
     call, done = RETURN_ACTIONS[action]
-    row = _or_404(queries.vendor_return, return_id)
+    row = found_or_404(queries.vendor_return, return_id)
     try:
         call(row.pk)
     except DomainError as error:
@@ -459,13 +441,15 @@ def return_action(request: HttpRequest, return_id: int, action: str) -> HttpResp
 @requires("scm", "write")
 def credit_note_receive(request: HttpRequest, return_id: int) -> HttpResponse:
     """Record the supplier's credit note of a shipped return."""
-    row = _or_404(queries.vendor_return, return_id)
+    row = found_or_404(queries.vendor_return, return_id)
     note = queries.credit_note_of(row)
     if note is None:
         raise Http404("No credit note expected.")
     form = CreditNoteForm(request.POST)
     if form.is_valid():
-        done = _save(form, lambda: vendor_returns.receive_credit_note(note.pk, **form.cleaned_data))
+        done = call_service(
+            form, lambda: vendor_returns.receive_credit_note(note.pk, **form.cleaned_data)
+        )
         if done is not None:
             messages.success(request, f"{note.number} received.")
             return redirect("payables-return", row.pk)
