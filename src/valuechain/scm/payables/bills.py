@@ -71,6 +71,7 @@ def billable(line: PurchaseOrderLine, from_stock: Mapping[int, Decimal]) -> Deci
 
 
 def _order(purchase_order_id: Any) -> PurchaseOrder:
+    """The purchase order to bill, or 404 / order_not_billable."""
     order = PurchaseOrder.objects.select_related("supplier").filter(pk=purchase_order_id).first()
     if order is None:
         raise not_found("purchase_order", "purchase_order_id")
@@ -86,6 +87,7 @@ def _order(purchase_order_id: Any) -> PurchaseOrder:
 
 
 def _check_invoice_number_free(supplier: Supplier, number: str) -> None:
+    """Refuse an invoice number the supplier has on a bill that is not cancelled."""
     taken = (
         SupplierBill.objects.filter(supplier=supplier, supplier_invoice_number__iexact=number)
         .exclude(state="cancelled")
@@ -360,6 +362,7 @@ def match(
 
 
 def _locked_bill(bill_id: Any) -> SupplierBill:
+    """The bill, locked for update, or 404 bill_not_found."""
     bill = SupplierBill.objects.select_for_update().filter(pk=bill_id).first()
     if bill is None:
         raise not_found("bill")
@@ -376,6 +379,7 @@ def _locked_order_lines(lines: Iterable[BillLine]) -> dict[int, PurchaseOrderLin
 
 
 def _wrong_state(bill: SupplierBill, action: str) -> DomainError:
+    """The 409 of an action the bill's state does not allow."""
     return DomainError(
         "invalid_state",
         f"{bill.number} is {bill.state.replace('_', ' ')}: it cannot be {action}.",
@@ -472,6 +476,7 @@ def cancel_bill(bill_id: int) -> SupplierBill:
 
 
 def _payload(bill: SupplierBill) -> dict[str, Any]:
+    """The outbox event payload of a bill."""
     return {
         "bill_id": bill.pk,
         "number": bill.number,

@@ -27,14 +27,17 @@ ZERO = Decimal(0)
 
 
 def _money() -> models.DecimalField:
+    """A money column: 18 digits, 2 decimals, zero by default."""
     return models.DecimalField(max_digits=18, decimal_places=2, default=ZERO)
 
 
 def _quantity() -> models.DecimalField:
+    """A quantity column: 18 digits, 4 decimals, zero by default."""
     return models.DecimalField(max_digits=18, decimal_places=4, default=ZERO)
 
 
 def _rate() -> models.DecimalField:
+    """An FX rate column: 20 digits, 10 decimals, 1 by default."""
     # Units of the base currency per unit of the document's, as platform/fx.py stores them.
     return models.DecimalField(max_digits=20, decimal_places=10, default=Decimal(1))
 

@@ -29,6 +29,7 @@ from valuechain.scm.payables.services import (
 
 
 def _locked_payable_bill(bill_id: Any, action: str) -> SupplierBill:
+    """The bill, locked, when it may be paid or credited; else 404 or bill_not_payable."""
     bill = SupplierBill.objects.select_for_update().filter(pk=bill_id).first()
     if bill is None:
         raise not_found("bill", "bill_id")
@@ -53,6 +54,7 @@ def _settle(bill: SupplierBill) -> None:
 
 
 def _exceeds(bill: SupplierBill, amount: Decimal, code: str, field: str) -> DomainError:
+    """The 409 of a payment or credit larger than what the bill still owes."""
     return DomainError(
         code,
         f"{amount} {bill.currency} is more than the {bill.open_amount} {bill.currency} "

@@ -117,6 +117,7 @@ def tolerances(row: PayablesSettings | None = None) -> domain.Tolerances:
 
 
 def _percent(value: Any, field: str) -> Decimal:
+    """A percentage from 0 to 1000 with at most 2 decimals, scaled as stored."""
     return _scaled(clean_number(value, field, places=2, maximum=MAX_PERCENT), 2)
 
 

@@ -66,6 +66,7 @@ def returnable(
 
 
 def _lot(value: Any, variant_id: int, field: str) -> Lot | None:
+    """The variant's lot of the given id (None when none is given), or 404."""
     if value in (None, ""):
         return None
     lot = Lot.objects.filter(pk=value, variant_id=variant_id).first()
@@ -142,6 +143,7 @@ def create_return(
 
 
 def _locked_return(return_id: Any) -> ReturnToVendor:
+    """The return, locked for update, or 404 vendor_return_not_found."""
     vendor_return = ReturnToVendor.objects.select_for_update().filter(pk=return_id).first()
     if vendor_return is None:
         raise not_found("vendor_return")
@@ -149,6 +151,7 @@ def _locked_return(return_id: Any) -> ReturnToVendor:
 
 
 def _wrong_state(vendor_return: ReturnToVendor, action: str) -> DomainError:
+    """The 409 of an action the return's state does not allow."""
     return DomainError(
         "invalid_state",
         f"{vendor_return.number} is {vendor_return.state}: it cannot be {action}.",
@@ -324,6 +327,7 @@ def receive_credit_note(
 
 
 def _payload(vendor_return: ReturnToVendor) -> dict[str, Any]:
+    """The outbox event payload of a return."""
     return {
         "return_id": vendor_return.pk,
         "number": vendor_return.number,

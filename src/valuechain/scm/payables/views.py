@@ -48,6 +48,7 @@ RETURN_ACTIONS: dict[str, tuple[Callable[[int], Any], str]] = {
 
 
 def _int(value: str | None) -> int | None:
+    """An id from a query parameter, None when it is not a number."""
     try:
         return int(value or "")
     except ValueError:
@@ -55,6 +56,7 @@ def _int(value: str | None) -> int | None:
 
 
 def _day(value: str | None) -> dt.date | None:
+    """A YYYY-MM-DD query parameter as a day, None when it is not one."""
     try:
         return dt.date.fromisoformat(value or "")
     except ValueError:
@@ -163,6 +165,7 @@ def bill_create(request: HttpRequest) -> HttpResponse:
 
 
 def _bill_page(request: HttpRequest, bill_id: int, **forms: Any) -> HttpResponse:
+    """The bill page, with the forms given (kept with their errors) or fresh ones."""
     bill = found_or_404(queries.bill, bill_id)
     credits = (
         queries.credit_notes(state="received", supplier_id=bill.supplier_id).filter(
@@ -279,6 +282,7 @@ def aging(request: HttpRequest) -> HttpResponse:
 
 
 def _settings_form(data: Any = None) -> SettingsForm:
+    """The tolerances form, initially the tenant's current settings."""
     row = services.settings()
     return SettingsForm(
         data,
@@ -402,6 +406,7 @@ def return_create(request: HttpRequest) -> HttpResponse:
 
 
 def _return_page(request: HttpRequest, return_id: int, form: Any = None) -> HttpResponse:
+    """The return page, with the credit-note form given or a fresh one."""
     row = found_or_404(queries.vendor_return, return_id)
     return render(
         request,
