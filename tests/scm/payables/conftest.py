@@ -80,7 +80,7 @@ def on_hand(variant: Variant, warehouse: Warehouse, kind: str) -> Decimal:
 
 @dataclass
 class Buying:
-    """Tenant A's buying set-up: supplier NORD (30 days, EUR), warehouse WH1, two items."""
+    """Tenant A's buying set-up: supplier NORD (45 days, EUR), warehouse WH1, two items."""
 
     tenant: Tenant
     supplier: Supplier
