@@ -15,19 +15,16 @@ product lacks its HS code or country of origin: the error lists them all at once
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from django.utils import timezone
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 
 from valuechain.crm.customers.models import Address
 from valuechain.platform.errors import DomainError
 from valuechain.platform.money import Money
+from valuechain.platform.pdf import Column, DocumentPdf
 from valuechain.platform.tenancy.context import require_tenant_id
 from valuechain.platform.tenancy.models import Tenant
 from valuechain.scm.fulfillment.models import Package, PackageLine, Shipment
@@ -254,7 +251,7 @@ def quantity_text(value: Decimal) -> str:
     return text
 
 
-COLUMNS = (  # (heading, x in mm, right-aligned)
+COLUMNS: tuple[Column, ...] = (
     ("Description", 15, False),
     ("HS code", 78, False),
     ("Origin", 100, False),
@@ -263,8 +260,6 @@ COLUMNS = (  # (heading, x in mm, right-aligned)
     ("Total", 172, True),
     ("Net kg", 195, True),
 )
-LINE_HEIGHT = 5 * mm
-BOTTOM = 25 * mm
 
 
 def _cells(line: InvoiceLine) -> list[str]:
@@ -280,77 +275,34 @@ def _cells(line: InvoiceLine) -> list[str]:
     ]
 
 
-def _row(canvas: Canvas, y: float, cells: list[str], font: str = "Helvetica") -> None:
-    canvas.setFont(font, 8)
-    for (_heading, x, right), text in zip(COLUMNS, cells, strict=True):
-        if right:
-            canvas.drawRightString(x * mm, y, text)
-        else:
-            canvas.drawString(x * mm, y, text)
-
-
-def _block(canvas: Canvas, x: float, y: float, title: str, lines: list[str]) -> None:
-    canvas.setFont("Helvetica-Bold", 9)
-    canvas.drawString(x, y, title)
-    canvas.setFont("Helvetica", 9)
-    for index, text in enumerate(lines, start=1):
-        canvas.drawString(x, y - index * 4.5 * mm, text)
-
-
 def render_pdf(invoice: CommercialInvoice, *, compress: bool = True) -> bytes:
     """The invoice as an A4 PDF; ``compress=False`` keeps the text readable in the bytes."""
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, pageCompression=1 if compress else 0, invariant=1)
-    canvas.setTitle(f"Commercial invoice {invoice.shipment_number}")
-    _width, height = A4
-    canvas.setFont("Helvetica-Bold", 16)
-    canvas.drawString(15 * mm, height - 20 * mm, "COMMERCIAL INVOICE")
-    canvas.setFont("Helvetica", 9)
-    facts = [
-        f"Invoice for shipment {invoice.shipment_number} · order {invoice.order_number}",
-        f"Date {invoice.issued_on.isoformat()} · currency {invoice.currency}"
-        f" · Incoterms 2020: {invoice.incoterm or 'not agreed'}",
-        f"Carrier {invoice.carrier} · tracking {invoice.tracking_number or '—'}"
-        f" · {invoice.package_count} package(s)",
-    ]
-    for index, text in enumerate(facts):
-        canvas.drawString(15 * mm, height - (28 + 5 * index) * mm, text)
-    top = height - 50 * mm
-    _block(canvas, 15 * mm, top, "Seller / exporter", invoice.seller)
-    _block(canvas, 80 * mm, top, "Buyer", invoice.buyer)
-    _block(canvas, 145 * mm, top, "Ship to", invoice.ship_to)
-    y = top - 35 * mm
-    headings = [heading for heading, _x, _right in COLUMNS]
-    _row(canvas, y, headings, "Helvetica-Bold")
-    for line in invoice.lines:
-        y -= LINE_HEIGHT
-        if y < BOTTOM:
-            canvas.showPage()
-            y = height - 20 * mm
-            _row(canvas, y, headings, "Helvetica-Bold")
-            y -= LINE_HEIGHT
-        _row(canvas, y, _cells(line))
-    y -= 2 * LINE_HEIGHT
-    if y < BOTTOM:
-        canvas.showPage()
-        y = height - 20 * mm
-    canvas.setFont("Helvetica-Bold", 9)
-    canvas.drawRightString(
-        195 * mm, y, f"Total value {number_text(invoice.total)} {invoice.currency}"
+    document = DocumentPdf(
+        f"Commercial invoice {invoice.shipment_number}", "COMMERCIAL INVOICE", compress=compress
     )
+    document.facts(
+        [
+            f"Invoice for shipment {invoice.shipment_number} · order {invoice.order_number}",
+            f"Date {invoice.issued_on.isoformat()} · currency {invoice.currency}"
+            f" · Incoterms 2020: {invoice.incoterm or 'not agreed'}",
+            f"Carrier {invoice.carrier} · tracking {invoice.tracking_number or '—'}"
+            f" · {invoice.package_count} package(s)",
+        ]
+    )
+    document.parties(
+        50,
+        [
+            ("Seller / exporter", invoice.seller),
+            ("Buyer", invoice.buyer),
+            ("Ship to", invoice.ship_to),
+        ],
+    )
+    document.table(35, COLUMNS, (_cells(line) for line in invoice.lines))
+    document.total(f"Total value {number_text(invoice.total)} {invoice.currency}")
     net = number_text(invoice.net_weight_kg, 3) + (
         "" if invoice.weight_complete else " (incomplete)"
     )
     gross = "—" if invoice.gross_weight_kg is None else number_text(invoice.gross_weight_kg, 3)
-    canvas.setFont("Helvetica", 9)
-    canvas.drawRightString(
-        195 * mm, y - LINE_HEIGHT, f"Net weight {net} kg · gross weight {gross} kg"
-    )
-    canvas.drawString(
-        15 * mm,
-        y - 3 * LINE_HEIGHT,
-        "We declare that the information on this invoice is true and correct.",
-    )
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+    document.closing(1, f"Net weight {net} kg · gross weight {gross} kg", right=True)
+    document.closing(3, "We declare that the information on this invoice is true and correct.")
+    return document.finish()

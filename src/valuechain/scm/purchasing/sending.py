@@ -8,20 +8,16 @@ The mail leaves after the transaction commits, so a refused or rolled-back send 
 
 from __future__ import annotations
 
-import io
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 
 from valuechain.platform.errors import DomainError
 from valuechain.platform.events.services import publish
+from valuechain.platform.pdf import Column, DocumentPdf
 from valuechain.scm.procurement.domain import INCOTERM_NAMES
 from valuechain.scm.purchasing import queries
 from valuechain.scm.purchasing.approval import required_role
@@ -30,9 +26,7 @@ from valuechain.scm.purchasing.services import locked_order, payload, refuse_mov
 
 # States in which the order stands with the supplier and may be (re)sent.
 RESENDABLE = ("sent", "partially_received", "received")
-LINE_HEIGHT = 5 * mm
-BOTTOM = 25 * mm
-COLUMNS = (  # heading, x in mm, right-aligned
+COLUMNS: tuple[Column, ...] = (
     ("Pos", 15, False),
     ("Our SKU", 25, False),
     ("Your SKU", 55, False),
@@ -44,60 +38,35 @@ COLUMNS = (  # heading, x in mm, right-aligned
 )
 
 
-def _row(canvas: Canvas, y: float, cells: list[str], font: str = "Helvetica") -> None:
-    canvas.setFont(font, 8)
-    for (_heading, x, right), text in zip(COLUMNS, cells, strict=True):
-        if right:
-            canvas.drawRightString(x * mm, y, text)
-        else:
-            canvas.drawString(x * mm, y, text)
-
-
 def render_pdf(order: PurchaseOrder, *, compress: bool = True) -> bytes:
     """The order as an A4 PDF (lines loaded by ``queries.order``); ``compress=False`` keeps
     the text readable in the bytes (tests)."""
     source = queries.edi_source(order)
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, pageCompression=1 if compress else 0, invariant=1)
-    canvas.setTitle(f"Purchase order {order.number}")
-    _width, height = A4
-    canvas.setFont("Helvetica-Bold", 16)
-    canvas.drawString(15 * mm, height - 20 * mm, f"PURCHASE ORDER {order.number}")
-    canvas.setFont("Helvetica", 9)
+    document = DocumentPdf(
+        f"Purchase order {order.number}", f"PURCHASE ORDER {order.number}", compress=compress
+    )
     incoterm = order.incoterm
     if incoterm:
         incoterm = f"{incoterm} ({INCOTERM_NAMES.get(incoterm, '')}) {order.incoterm_place}"
-    facts = [
-        f"Date {order.order_date.isoformat()} · currency {order.currency}"
-        f" · payment {order.payment_terms_days} days net",
-        f"Incoterms 2020: {incoterm.strip() if incoterm else 'not agreed'}"
-        + (f" · wanted by {order.requested_on.isoformat()}" if order.requested_on else ""),
-    ]
-    for index, text in enumerate(facts):
-        canvas.drawString(15 * mm, height - (28 + 5 * index) * mm, text)
-    top = height - 45 * mm
-    for (title, x), party in zip(
-        (("Buyer", 15), ("Supplier", 80), ("Ship to", 145)), source.parties, strict=True
-    ):
-        canvas.setFont("Helvetica-Bold", 9)
-        canvas.drawString(x * mm, top, title)
-        canvas.setFont("Helvetica", 9)
-        rows = [party.name[:40], party.code, f"GLN {party.gln}" if party.gln else ""]
-        for index, text in enumerate(row for row in rows if row):
-            canvas.drawString(x * mm, top - (index + 1) * 4.5 * mm, text)
-    y = top - 25 * mm
-    headings = [heading for heading, _x, _right in COLUMNS]
-    _row(canvas, y, headings, "Helvetica-Bold")
-    for line in order.lines.all():
-        y -= LINE_HEIGHT
-        if y < BOTTOM:
-            canvas.showPage()
-            y = height - 20 * mm
-            _row(canvas, y, headings, "Helvetica-Bold")
-            y -= LINE_HEIGHT
-        _row(
-            canvas,
-            y,
+    document.facts(
+        [
+            f"Date {order.order_date.isoformat()} · currency {order.currency}"
+            f" · payment {order.payment_terms_days} days net",
+            f"Incoterms 2020: {incoterm.strip() if incoterm else 'not agreed'}"
+            + (f" · wanted by {order.requested_on.isoformat()}" if order.requested_on else ""),
+        ]
+    )
+    document.parties(
+        45,
+        [
+            (title, [party.name[:40], party.code, f"GLN {party.gln}" if party.gln else ""])
+            for title, party in zip(("Buyer", "Supplier", "Ship to"), source.parties, strict=True)
+        ],
+    )
+    document.table(
+        25,
+        COLUMNS,
+        (
             [
                 str(line.position),
                 line.sku[:18],
@@ -107,20 +76,14 @@ def render_pdf(order: PurchaseOrder, *, compress: bool = True) -> bytes:
                 line.uom,
                 f"{line.unit_price.normalize():f}",
                 f"{line.net_amount:.2f}",
-            ],
-        )
-    y -= 2 * LINE_HEIGHT
-    if y < BOTTOM:
-        canvas.showPage()
-        y = height - 20 * mm
-    canvas.setFont("Helvetica-Bold", 9)
-    canvas.drawRightString(195 * mm, y, f"Total net {order.net_total:.2f} {order.currency}")
+            ]
+            for line in order.lines.all()
+        ),
+    )
+    document.total(f"Total net {order.net_total:.2f} {order.currency}")
     if order.note:
-        canvas.setFont("Helvetica", 8)
-        canvas.drawString(15 * mm, y - LINE_HEIGHT, order.note[:120])
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+        document.closing(1, order.note[:120], size=8)
+    return document.finish()
 
 
 def _address(explicit: str, order: PurchaseOrder) -> str:
