@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,6 +19,7 @@ from valuechain.platform.dataexchange.exports import FORMATS, export_response
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.decorators import requires
 from valuechain.platform.identity.domain import allows
+from valuechain.platform.web.pages import paginated
 
 PER_PAGE = 50
 ACTIONS: dict[str, Callable[[int], Activity]] = {
@@ -101,7 +101,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         rows = rows.order_by(sort, "pk")
     if fmt in FORMATS:  # every filtered row, not only the page
         return export_response(rows, ACTIVITY_COLUMNS, fmt, "activities")  # type: ignore[return-value]
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginated(request, rows, PER_PAGE)
     return render(
         request,
         "activities/activity_list.html",

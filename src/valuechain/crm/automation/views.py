@@ -17,6 +17,7 @@ from valuechain.crm.automation.targets import all_targets
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.decorators import requires
 from valuechain.platform.identity.domain import allows
+from valuechain.platform.web.pages import paginated
 
 PER_PAGE = 50
 
@@ -53,7 +54,7 @@ def rule_list(request: HttpRequest) -> HttpResponse:
         name=request.GET.get("q") or None,
     )
     context = {
-        "page": Paginator(rows, PER_PAGE).get_page(request.GET.get("page")),
+        "page": paginated(request, rows, PER_PAGE),
         "can_write": _can_write(request),
         "state": state,
         "target": target,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from valuechain.platform.dataexchange.exports import FORMATS, export_response
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.decorators import forbidden, requires
 from valuechain.platform.identity.domain import allows
+from valuechain.platform.web.pages import paginated
 
 PER_PAGE = 50
 KIND_CHOICES = [("", "People and accounts"), ("person", "People"), ("account", "Accounts")]
@@ -77,7 +77,7 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("export") in FORMATS:  # every filtered row, not only the page
         every = _duplicate_items(list(rows))
         return export_response(every, DUPLICATE_COLUMNS, request.GET["export"], "duplicates")  # type: ignore[return-value]
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginated(request, rows, PER_PAGE)
     items = _duplicate_items(page.object_list)
     context = {
         "page": page,
@@ -231,7 +231,7 @@ def merge_list(request: HttpRequest) -> HttpResponse:
     rows = MergeRecord.objects.select_related("merged_by", "undone_by").order_by(
         "-merged_at", "-pk"
     )
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginated(request, rows, PER_PAGE)
     context = {"page": page, "can_write": _can_write(request)}
     return render(request, "customers/merge_list.html", context)
 

@@ -7,7 +7,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -30,6 +29,7 @@ from valuechain.platform.dataexchange.exports import FORMATS, export_response
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.decorators import forbidden, requires
 from valuechain.platform.identity.domain import allows
+from valuechain.platform.web.pages import paginated
 
 PER_PAGE = 50
 ACCOUNT_SORT_CHOICES = [
@@ -73,7 +73,7 @@ def _filtered_page(
         rows = rows.none()
     if request.GET.get("export") in FORMATS:  # every filtered row, not only the page
         return form, rows
-    return form, Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    return form, paginated(request, rows, PER_PAGE)
 
 
 @requires("crm", "read")

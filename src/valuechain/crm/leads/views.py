@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from valuechain.crm.customers.forms import ServiceForm
 from valuechain.crm.customers.models import Account, Person
 from valuechain.crm.leads import conversion, queries, scoring, services
 from valuechain.crm.leads.domain import DEFAULT_RULES
@@ -30,6 +27,7 @@ from valuechain.platform.dataexchange.exports import FORMATS, export_response
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.decorators import forbidden, requires
 from valuechain.platform.identity.domain import allows
+from valuechain.platform.web.pages import call_service, paginated
 
 PER_PAGE = 50
 DEFAULT_KEYS = ("name", "field", "operator", "value", "points")
@@ -54,15 +52,6 @@ FORM_FIELDS = (
 
 def _can_write(request: HttpRequest) -> bool:
     return allows(getattr(request, "permissions", frozenset()), "crm", "write")
-
-
-def _save(form: ServiceForm, call: Callable[[], Any]) -> Any:
-    """Run a service; None (and the error next to its field) when it refused."""
-    try:
-        return call()
-    except DomainError as error:
-        form.add_domain_error(error)
-        return None
 
 
 def _lead_or_404(lead_id: int) -> Lead:
@@ -103,7 +92,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("export") in FORMATS:  # every filtered row, not only the page
         response = export_response(rows, LEAD_COLUMNS, request.GET["export"], "leads")
         return response  # type: ignore[return-value]
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginated(request, rows, PER_PAGE)
     context = {"form": form, "page": page, "can_write": _can_write(request)}
     return render(request, "leads/lead_list.html", context)
 
@@ -113,7 +102,7 @@ def lead_create(request: HttpRequest) -> HttpResponse:
     """/crm/leads/new/: capture a lead by hand."""
     form = LeadForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        lead = _save(form, lambda: services.create_lead(**form.service_arguments()))
+        lead = call_service(form, lambda: services.create_lead(**form.service_arguments()))
         if lead is not None:
             messages.success(request, f"Lead {lead.full_name} added (score {lead.score}).")
             return redirect("leads-lead-detail", lead.pk)
@@ -133,7 +122,7 @@ def lead_edit(request: HttpRequest, lead_id: int) -> HttpResponse:
     form = LeadForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         arguments = form.service_arguments()
-        if _save(form, lambda: services.update_lead(lead.pk, **arguments)) is not None:
+        if call_service(form, lambda: services.update_lead(lead.pk, **arguments)) is not None:
             messages.success(request, "Lead saved.")
             return redirect("leads-lead-detail", lead.pk)
     context = {"form": form, "title": f"Edit {lead.full_name}", "lead": lead}
@@ -146,7 +135,7 @@ def _detail_action(request: HttpRequest, lead: Lead, action: str) -> tuple[Any, 
         form: Any = StatusForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            done = _save(
+            done = call_service(
                 form,
                 lambda: services.change_status(lead.pk, data["status"], reason=data["reason"]),
             )
@@ -156,7 +145,9 @@ def _detail_action(request: HttpRequest, lead: Lead, action: str) -> tuple[Any, 
     form = OwnerForm(request.POST)
     if form.is_valid():
         owner = form.cleaned_data["owner_id"]
-        done = _save(form, lambda: services.assign_owner(lead.pk, int(owner) if owner else None))
+        done = call_service(
+            form, lambda: services.assign_owner(lead.pk, int(owner) if owner else None)
+        )
         if done is not None:
             return form, "Owner changed."
     return form, None
@@ -222,7 +213,7 @@ def lead_convert(request: HttpRequest, lead_id: int) -> HttpResponse:
     form = ConvertForm(request.POST or None, initial=initial, accounts=accounts, people=people)
     if request.method == "POST" and form.is_valid():
         arguments = form.service_arguments()
-        done = _save(form, lambda: conversion.convert_lead(lead.pk, **arguments))
+        done = call_service(form, lambda: conversion.convert_lead(lead.pk, **arguments))
         if done is not None:
             messages.success(request, f"{lead.full_name} converted.")
             return redirect("customers-person-detail", done.person.pk)
@@ -247,7 +238,7 @@ def scoring_rules(request: HttpRequest) -> HttpResponse:
             return redirect("leads-scoring-rules")
         if action == "add":
             form = ScoringRuleForm(request.POST)
-            if form.is_valid() and _save(
+            if form.is_valid() and call_service(
                 form, lambda: scoring.create_scoring_rule(**form.cleaned_data)
             ):
                 messages.success(request, "Rule added; open leads were scored again.")

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -29,6 +28,7 @@ from valuechain.platform.dataexchange.exports import FORMATS, export_response
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.decorators import requires
 from valuechain.platform.identity.domain import allows
+from valuechain.platform.web.pages import paginated
 
 PER_PAGE = 50
 
@@ -77,7 +77,7 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("export") in FORMATS:  # every filtered row, not only the page
         fmt = request.GET["export"]
         return export_response(rows, OPPORTUNITY_COLUMNS, fmt, "opportunities")  # type: ignore[return-value]
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginated(request, rows, PER_PAGE)
     context = {"form": form, "page": page, "can_write": can_write(request)}
     return render(request, "sales/opportunity_list.html", context)
 

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -19,6 +15,7 @@ from valuechain.platform.dataexchange.exports import FORMATS, export_response
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.decorators import forbidden, requires
 from valuechain.platform.identity.record_rules import current_role
+from valuechain.platform.web.pages import call_service, paginated
 
 PER_PAGE = 50
 SORTS = {"name": "name", "-name": "-name", "priority": "-priority"}
@@ -44,15 +41,6 @@ def _territory_or_404(territory_id: int) -> Territory:
         raise Http404("No such territory.") from exc
 
 
-def _save(form: Any, call: Callable[[], Any]) -> Any:
-    """Run a service; None (and the error next to its field) when it refused."""
-    try:
-        return call()
-    except DomainError as error:
-        form.add_domain_error(error)
-        return None
-
-
 @requires("crm", "read")
 def territory_list(request: HttpRequest) -> HttpResponse:
     """/crm/territories/: territories with their team and record counts."""
@@ -64,7 +52,7 @@ def territory_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("export") in FORMATS:  # every filtered row, not only the page
         fmt = request.GET["export"]
         return export_response(rows, TERRITORY_COLUMNS, fmt, "territories")  # type: ignore[return-value]
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginated(request, rows, PER_PAGE)
     context = {"page": page, "name": name, "can_manage": _can_manage()}
     return render(request, "territories/territory_list.html", context)
 
@@ -98,7 +86,9 @@ def territory_create(request: HttpRequest) -> HttpResponse:
         return refused
     form = TerritoryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        territory = _save(form, lambda: services.create_territory(**form.service_arguments()))
+        territory = call_service(
+            form, lambda: services.create_territory(**form.service_arguments())
+        )
         if territory is not None:
             messages.success(request, f"Territory {territory.name} added.")
             return redirect("territories-detail", territory.pk)
@@ -127,7 +117,7 @@ def territory_edit(request: HttpRequest, territory_id: int) -> HttpResponse:
     form = TerritoryForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         args = form.service_arguments()
-        if _save(form, lambda: services.update_territory(territory.pk, **args)) is not None:
+        if call_service(form, lambda: services.update_territory(territory.pk, **args)) is not None:
             messages.success(request, "Territory saved.")
             return redirect("territories-detail", territory.pk)
     context = {"form": form, "title": f"Edit {territory.name}", "territory": territory}
@@ -144,7 +134,7 @@ def member_add(request: HttpRequest, territory_id: int) -> HttpResponse:
     form = MemberForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        added = _save(
+        added = call_service(
             form,
             lambda: services.add_member(territory.pk, user_id=data["user_id"], role=data["role"]),
         )
@@ -182,7 +172,7 @@ def rule_add(request: HttpRequest, territory_id: int) -> HttpResponse:
     form = RuleForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        rule = _save(
+        rule = call_service(
             form,
             lambda: services.create_rule(
                 territory.pk, applies_to=data["applies_to"], method=data["method"]

@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -16,6 +15,7 @@ from valuechain.crm.customers.forms import ServiceForm
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.decorators import forbidden, requires
 from valuechain.platform.identity.domain import allows
+from valuechain.platform.web.pages import paginated
 from valuechain.scm.carriers import queries, services
 from valuechain.scm.carriers.forms import (
     BreakForm,
@@ -98,7 +98,7 @@ def carrier_list(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"Carrier {created.name} created.")
                 return redirect("carriers-detail", created.pk)
     rows = queries.carriers().order_by("name", "pk")
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginated(request, rows, PER_PAGE)
     context = {"form": form, "page": page, "can_write": _can_write(request)}
     return render(request, "carriers/carrier_list.html", context)
 

@@ -3,7 +3,6 @@ comparison, price lists, customer groups and tax rates."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -13,10 +12,10 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from valuechain.crm.customers.forms import ServiceForm
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.decorators import forbidden, requires
 from valuechain.platform.identity.domain import allows
+from valuechain.platform.web.pages import call_service, paginated
 from valuechain.scm.catalog import (
     availability,
     compare,
@@ -70,15 +69,6 @@ def _can_write(request: HttpRequest) -> bool:
     return allows(_permissions(request), "scm", "write")
 
 
-def _save(form: ServiceForm, call: Callable[[], Any]) -> Any:
-    """Run a service; None (and the error next to its field) when it refused."""
-    try:
-        return call()
-    except DomainError as error:
-        form.add_domain_error(error)
-        return None
-
-
 def _product_or_404(product_id: int) -> Product:
     try:
         return queries.product(product_id)
@@ -111,7 +101,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
         )
         sort = data["sort"] or sort
     rows = queries.products(filters).order_by(sort, "pk")
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginated(request, rows, PER_PAGE)
     context = {"form": form, "page": page, "can_write": _can_write(request)}
     template = (
         "catalog/_product_rows.html"
@@ -141,7 +131,7 @@ def product_create(request: HttpRequest) -> HttpResponse:
                         services.generate_variants(product.pk, attributes)
                 return product
 
-            product = _save(form, create)
+            product = call_service(form, create)
             if product is not None:
                 messages.success(request, f"Product {product.name} created.")
                 return redirect("catalog-product-detail", product.pk)
@@ -159,7 +149,7 @@ def product_edit(request: HttpRequest, product_id: int) -> HttpResponse:
     form = ProductForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         arguments = form.service_arguments()
-        if _save(form, lambda: services.update_product(product.pk, **arguments)) is not None:
+        if call_service(form, lambda: services.update_product(product.pk, **arguments)) is not None:
             messages.success(request, "Product saved.")
             return redirect("catalog-product-detail", product.pk)
     context = {"form": form, "title": f"Edit {product.name}", "back": product}
@@ -223,7 +213,7 @@ def variant_create(request: HttpRequest, product_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         arguments = form.service_arguments()
         arguments.pop("is_active", None)
-        if _save(form, lambda: services.create_variant(product.pk, **arguments)) is not None:
+        if call_service(form, lambda: services.create_variant(product.pk, **arguments)) is not None:
             messages.success(request, "Variant added.")
             return redirect("catalog-product-detail", product.pk)
     context = {"form": form, "title": f"New variant of {product.name}", "back": product}
@@ -254,7 +244,7 @@ def variant_edit(request: HttpRequest, variant_id: int) -> HttpResponse:
         arguments = form.service_arguments()
         for name in ("weight_kg", "length_cm", "width_cm", "height_cm"):
             arguments[name] = arguments[name] or None
-        if _save(form, lambda: services.update_variant(variant.pk, **arguments)) is not None:
+        if call_service(form, lambda: services.update_variant(variant.pk, **arguments)) is not None:
             messages.success(request, "Variant saved.")
             return redirect("catalog-product-detail", variant.product_id)
     context = {"form": form, "title": f"Edit {variant.sku}", "back": variant.product}
@@ -286,7 +276,10 @@ def kit_edit(request: HttpRequest, variant_id: int) -> HttpResponse:
             form.add_error("components", f"No variant with SKU {unknown[0]!r}.")
         else:
             parsed = [(found[s], q) for s, q in wanted]
-            if _save(form, lambda: services.set_kit_components(variant.pk, parsed)) is not None:
+            if (
+                call_service(form, lambda: services.set_kit_components(variant.pk, parsed))
+                is not None
+            ):
                 messages.success(request, "Kit components saved.")
                 return redirect("catalog-product-detail", variant.product_id)
     context = {"form": form, "title": f"Kit components of {variant.sku}", "back": variant.product}
@@ -311,7 +304,7 @@ def related_edit(request: HttpRequest, product_id: int) -> HttpResponse:
                     services.set_related_products(product.pk, kind, ids)
             return True
 
-        if _save(form, save):
+        if call_service(form, save):
             messages.success(request, "Related products saved.")
             return redirect("catalog-product-detail", product.pk)
     context = {"form": form, "title": f"Related products of {product.name}", "back": product}
@@ -356,7 +349,9 @@ def price_list_list(request: HttpRequest) -> HttpResponse:
         if not _can_write(request):
             return forbidden(request, "Changing prices needs write access to SCM.", "scm:write")
         if form.is_valid():
-            created = _save(form, lambda: pricing_services.create_price_list(**form.cleaned_data))
+            created = call_service(
+                form, lambda: pricing_services.create_price_list(**form.cleaned_data)
+            )
             if created is not None:
                 messages.success(request, f"Price list {created.name} created.")
                 return redirect("catalog-price-list-detail", created.pk)
@@ -365,7 +360,7 @@ def price_list_list(request: HttpRequest) -> HttpResponse:
         .annotate(item_count=Count("items"))
         .order_by("currency", "name", "pk")
     )
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginated(request, rows, PER_PAGE)
     context = {"form": form, "page": page, "can_write": _can_write(request)}
     return render(request, "catalog/price_list_list.html", context)
 
@@ -398,7 +393,7 @@ def price_list_detail(request: HttpRequest, list_id: int) -> HttpResponse:
             if variant is None:
                 form.add_error("sku", "No variant with this SKU.")
             else:
-                item = _save(
+                item = call_service(
                     form,
                     lambda: pricing_services.set_price(
                         price_list.pk,
@@ -435,12 +430,12 @@ def pricing_setup(request: HttpRequest) -> HttpResponse:
             return forbidden(request, "Changing prices needs write access to SCM.", "scm:write")
         if group_form.is_bound and group_form.is_valid():
             data = group_form.cleaned_data
-            if _save(group_form, lambda: pricing_services.create_customer_group(**data)):
+            if call_service(group_form, lambda: pricing_services.create_customer_group(**data)):
                 messages.success(request, "Customer group created.")
                 return redirect("catalog-pricing-setup")
         if tax_form.is_bound and tax_form.is_valid():
             data = tax_form.cleaned_data
-            if _save(tax_form, lambda: pricing_services.set_tax_rate(**data)):
+            if call_service(tax_form, lambda: pricing_services.set_tax_rate(**data)):
                 messages.success(request, "Tax rate saved.")
                 return redirect("catalog-pricing-setup")
     context = {

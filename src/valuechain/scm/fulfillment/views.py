@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.decorators import requires
 from valuechain.platform.identity.domain import allows
+from valuechain.platform.web.pages import paginated
 from valuechain.scm.fulfillment import (
     commercial_invoice,
     domain,
@@ -84,7 +84,7 @@ def pick_list_list(request: HttpRequest) -> HttpResponse:
             state=state if state in domain.PICK_LIST_STATES else None, warehouse_id=warehouse_id
         )
     ).order_by(*PICK_LIST_SORTS.get(sort, ("-created_at",)), "-pk")
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginated(request, rows, PER_PAGE)
     context = {
         "page": page,
         "state": state,
@@ -337,7 +337,7 @@ def shipment_list(request: HttpRequest) -> HttpResponse:
             state=state if state in domain.SHIPMENT_STATES else None,
         )
     ).order_by(*SHIPMENT_SORTS.get(sort, ("-shipped_at",)), "-pk")
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginated(request, rows, PER_PAGE)
     context = {
         "page": page,
         "q": q,

@@ -3,18 +3,17 @@ reorder rules and supply requests. Thin: forms parse, services decide, queries r
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.decorators import requires
+from valuechain.platform.web.pages import call_service, paginated
 from valuechain.scm.inventory import (
     domain,
     movements,
@@ -38,10 +37,6 @@ PER_PAGE = 50
 COUNT_LINES = 5
 
 
-def _page(request: HttpRequest, rows: Any) -> Any:
-    return Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-
-
 def _sorted(request: HttpRequest, rows: Any, sorts: dict[str, str], default: str) -> Any:
     key = request.GET.get("sort", "")
     return rows.order_by(sorts.get(key, default), "pk")
@@ -58,15 +53,6 @@ def _date(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value) if value else None
     except ValueError:
-        return None
-
-
-def _save(form: Any, call: Callable[[], Any]) -> Any:
-    """Run a service; None (and the error next to its field) when it refused."""
-    try:
-        return call()
-    except DomainError as error:
-        form.add_domain_error(error)
         return None
 
 
@@ -94,7 +80,7 @@ def warehouse_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "inventory/warehouse_list.html",
-        {"page": _page(request, rows), "q": q, "form": form},
+        {"page": paginated(request, rows, PER_PAGE), "q": q, "form": form},
     )
 
 
@@ -103,7 +89,7 @@ def warehouse_create(request: HttpRequest) -> HttpResponse:
     """POST /scm/warehouses/new/: add a warehouse (errors next to the fields)."""
     form = WarehouseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        warehouse = _save(form, lambda: warehouses.create_warehouse(**form.cleaned_data))
+        warehouse = call_service(form, lambda: warehouses.create_warehouse(**form.cleaned_data))
         if warehouse is not None:
             messages.success(request, f"Warehouse {warehouse.code} added with its locations.")
             return redirect("inventory-warehouse", warehouse.pk)
@@ -123,7 +109,11 @@ def warehouse_detail(request: HttpRequest, warehouse_id: int) -> HttpResponse:
     return render(
         request,
         "inventory/warehouse_detail.html",
-        {"warehouse": warehouse, "locations": locations, "page": _page(request, rows)},
+        {
+            "warehouse": warehouse,
+            "locations": locations,
+            "page": paginated(request, rows, PER_PAGE),
+        },
     )
 
 
@@ -148,7 +138,7 @@ def stock_overview(request: HttpRequest) -> HttpResponse:
     rows = queries.overview(q=q, warehouse_id=warehouse_id).order_by(
         sort, "variant__sku", "location__warehouse__code"
     )
-    page = _page(request, rows)
+    page = paginated(request, rows, PER_PAGE)
     free: dict[tuple[int, int], Any] = {}
     for row in page.object_list:
         key = (row["variant_id"], row["location__warehouse_id"])
@@ -178,7 +168,7 @@ def receive(request: HttpRequest) -> HttpResponse:
     form = ReceiptForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        move = _save(
+        move = call_service(
             form,
             lambda: services.receive(
                 variant=form.variant,
@@ -227,7 +217,7 @@ def move_list(request: HttpRequest) -> HttpResponse:
         request,
         "inventory/move_list.html",
         {
-            "page": _page(request, rows),
+            "page": paginated(request, rows, PER_PAGE),
             "kinds": domain.MOVE_KINDS,
             "warehouses": warehouse_choices("All warehouses"),
             "filters": get,
@@ -248,7 +238,7 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
         request,
         "inventory/transfer_list.html",
         {
-            "page": _page(request, rows),
+            "page": paginated(request, rows, PER_PAGE),
             "state": state,
             "form": TransferForm(),
             "states": domain.TRANSFER_STATES,
@@ -262,7 +252,7 @@ def transfer_create(request: HttpRequest) -> HttpResponse:
     form = TransferForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        transfer = _save(
+        transfer = call_service(
             form,
             lambda: movements.ship_transfer(
                 variant=form.variant,
@@ -307,7 +297,7 @@ def count_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "inventory/count_list.html",
-        {"page": _page(request, rows), "warehouses": warehouse_choices()},
+        {"page": paginated(request, rows, PER_PAGE), "warehouses": warehouse_choices()},
     )
 
 
@@ -396,7 +386,7 @@ def rule_list(request: HttpRequest) -> HttpResponse:
         request,
         "inventory/rule_list.html",
         {
-            "page": _page(request, rows),
+            "page": paginated(request, rows, PER_PAGE),
             "form": RuleForm(),
             "warehouses": warehouse_choices("All warehouses"),
         },
@@ -409,7 +399,7 @@ def rule_create(request: HttpRequest) -> HttpResponse:
     form = RuleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        rule = _save(
+        rule = call_service(
             form,
             lambda: replenishment.create_rule(
                 variant_id=form.variant.pk,
@@ -464,7 +454,7 @@ def supply_list(request: HttpRequest) -> HttpResponse:
         request,
         "inventory/supply_list.html",
         {
-            "page": _page(request, rows),
+            "page": paginated(request, rows, PER_PAGE),
             "filters": get,
             "states": domain.SUPPLY_STATES,
             "reasons": domain.SUPPLY_REASONS,

@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.decorators import requires
 from valuechain.platform.periods import period
+from valuechain.platform.web.pages import call_service, found_or_404, paginated
 from valuechain.scm.manufacturing import domain, queries, services, workorders
 from valuechain.scm.manufacturing.forms import (
     BomForm,
@@ -37,26 +37,6 @@ ACTIONS: dict[str, tuple[Callable[[int], Any], str]] = {
 }
 
 
-def _page(request: HttpRequest, rows: Any) -> Any:
-    return Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-
-
-def _save(form: Any, call: Callable[[], Any]) -> Any:
-    """Run a service; None (and the error next to its field) when it refused."""
-    try:
-        return call()
-    except DomainError as error:
-        form.add_domain_error(error)
-        return None
-
-
-def _or_404(read: Callable[[int], Any], pk: int) -> Any:
-    try:
-        return read(pk)
-    except DomainError:
-        raise Http404("Not found.") from None
-
-
 # --- work orders ----------------------------------------------------------------------------
 
 
@@ -72,7 +52,7 @@ def work_order_list(request: HttpRequest) -> HttpResponse:
         request,
         "manufacturing/work_order_list.html",
         {
-            "page": _page(request, rows),
+            "page": paginated(request, rows, PER_PAGE),
             "q": q,
             "state": state,
             "states": domain.WORK_ORDER_STATES,
@@ -87,7 +67,7 @@ def work_order_create(request: HttpRequest) -> HttpResponse:
     """/scm/work-orders/new/: plan a work order."""
     form = WorkOrderForm(request.POST or None, initial={"sku": request.GET.get("sku", "")})
     if request.method == "POST" and form.is_valid():
-        order = _save(form, lambda: workorders.create_work_order(**form.service_arguments()))
+        order = call_service(form, lambda: workorders.create_work_order(**form.service_arguments()))
         if order is not None:
             messages.success(request, f"{order.number} planned.")
             return redirect("manufacturing-work-order", order.pk)
@@ -95,7 +75,7 @@ def work_order_create(request: HttpRequest) -> HttpResponse:
 
 
 def _execution(request: HttpRequest, order_id: int, form: ProductionForm | None = None) -> Any:
-    order = _or_404(queries.work_order, order_id)
+    order = found_or_404(queries.work_order, order_id)
     return render(
         request,
         "manufacturing/work_order_detail.html",
@@ -122,7 +102,7 @@ def work_order_action(request: HttpRequest, work_order_id: int, action: str) -> 
     if action not in ACTIONS:
         raise Http404("No such action.")
     call, done = ACTIONS[action]
-    order = _or_404(queries.work_order, work_order_id)
+    order = found_or_404(queries.work_order, work_order_id)
     try:
         call(order.pk)
     except DomainError as error:
@@ -136,11 +116,11 @@ def work_order_action(request: HttpRequest, work_order_id: int, action: str) -> 
 @requires("scm", "write")
 def work_order_production(request: HttpRequest, work_order_id: int) -> HttpResponse:
     """Record good and scrapped units from the execution page."""
-    order = _or_404(queries.work_order, work_order_id)
+    order = found_or_404(queries.work_order, work_order_id)
     form = ProductionForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        record = _save(
+        record = call_service(
             form,
             lambda: workorders.record_production(
                 order.pk, good=data["good_quantity"], scrap=data["scrap_quantity"]
@@ -177,7 +157,9 @@ def bom_list(request: HttpRequest) -> HttpResponse:
     """/scm/boms/: every version, searchable by the item made."""
     q = request.GET.get("q", "").strip()
     rows = queries.boms(q=q).order_by("sku", "-version", "pk")
-    return render(request, "manufacturing/bom_list.html", {"page": _page(request, rows), "q": q})
+    return render(
+        request, "manufacturing/bom_list.html", {"page": paginated(request, rows, PER_PAGE), "q": q}
+    )
 
 
 @requires("scm", "write")
@@ -185,7 +167,7 @@ def bom_create(request: HttpRequest) -> HttpResponse:
     """/scm/boms/new/: a new version of an item's bill."""
     form = BomForm(request.POST or None, initial={"sku": request.GET.get("sku", "")})
     if request.method == "POST" and form.is_valid():
-        bom = _save(form, lambda: services.create_bom(**form.service_arguments()))
+        bom = call_service(form, lambda: services.create_bom(**form.service_arguments()))
         if bom is not None:
             messages.success(request, f"Version {bom.version} saved.")
             return redirect("manufacturing-bom", bom.pk)
@@ -195,7 +177,7 @@ def bom_create(request: HttpRequest) -> HttpResponse:
 @requires("scm", "read")
 def bom_detail(request: HttpRequest, bom_id: int) -> HttpResponse:
     """/scm/boms/<id>/: lines and the multi-level explosion for a quantity."""
-    bom = _or_404(queries.bom, bom_id)
+    bom = found_or_404(queries.bom, bom_id)
     try:
         quantity = Decimal(request.GET.get("quantity") or bom.output_quantity)
         quantity = services.clean_number(quantity, "quantity", positive=True)
@@ -216,7 +198,7 @@ def _centres(request: HttpRequest, form: WorkCentreForm) -> HttpResponse:
     return render(
         request,
         "manufacturing/work_centre_list.html",
-        {"page": _page(request, rows), "form": form},
+        {"page": paginated(request, rows, PER_PAGE), "form": form},
     )
 
 
@@ -232,7 +214,7 @@ def work_centre_create(request: HttpRequest) -> HttpResponse:
     """Add a work centre from the list page's form."""
     form = WorkCentreForm(request.POST)
     if form.is_valid():
-        centre = _save(form, lambda: services.create_work_centre(**form.cleaned_data))
+        centre = call_service(form, lambda: services.create_work_centre(**form.cleaned_data))
         if centre is not None:
             messages.success(request, f"Work centre {centre.code} added.")
             return redirect("manufacturing-work-centre", centre.pk)
@@ -265,7 +247,7 @@ def chart(per_day: list[tuple[Any, Decimal]]) -> dict[str, Any]:
 @requires("scm", "read")
 def work_centre_detail(request: HttpRequest, work_centre_id: int) -> HttpResponse:
     """/scm/work-centres/<id>/: output per day (chart), units per labour hour, yield, OEE."""
-    centre: WorkCentre = _or_404(queries.work_centre, work_centre_id)
+    centre: WorkCentre = found_or_404(queries.work_centre, work_centre_id)
     form = PeriodForm(request.GET or None)
     start = end = None
     if form.is_valid():

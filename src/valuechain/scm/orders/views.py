@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.decorators import requires
 from valuechain.platform.identity.domain import allows
+from valuechain.platform.web.pages import paginated
 from valuechain.scm.orders import conversion, domain, queries, services
 from valuechain.scm.orders.forms import (
     SORT_CHOICES,
@@ -59,7 +59,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
         filters = queries.OrderFilters(**form.filter_values())
         sort = form.cleaned_data["sort"] or sort
     rows = queries.orders(filters).order_by(sort, "pk")
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginated(request, rows, PER_PAGE)
     context = {"form": form, "page": page, "can_write": can_write(request)}
     template = "orders/_order_rows.html" if request.headers.get("HX-Request") else None
     return render(request, template or "orders/order_list.html", context)

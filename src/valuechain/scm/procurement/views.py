@@ -3,17 +3,16 @@ selection weights. Thin: forms parse, services decide, queries read."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.decorators import requires
+from valuechain.platform.web.pages import call_service, paginated
 from valuechain.scm.catalog.models import Variant
 from valuechain.scm.procurement import domain, queries, services
 from valuechain.scm.procurement.forms import (
@@ -31,19 +30,6 @@ SUPPLIER_SORTS = {
     "-created_at": "-created_at",
     "payment_terms_days": "payment_terms_days",
 }
-
-
-def _page(request: HttpRequest, rows: Any) -> Any:
-    return Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-
-
-def _save(form: Any, call: Callable[[], Any]) -> Any:
-    """Run a service; None (and the error next to its field) when it refused."""
-    try:
-        return call()
-    except DomainError as error:
-        form.add_domain_error(error)
-        return None
 
 
 def _supplier_or_404(supplier_id: int) -> Any:
@@ -69,7 +55,12 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "procurement/supplier_list.html",
-        {"page": _page(request, rows), "q": q, "status": status, "currency": currency},
+        {
+            "page": paginated(request, rows, PER_PAGE),
+            "q": q,
+            "status": status,
+            "currency": currency,
+        },
     )
 
 
@@ -78,7 +69,7 @@ def supplier_create(request: HttpRequest) -> HttpResponse:
     """/scm/suppliers/new/: a supplier from a new or an existing CRM account."""
     form = SupplierForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        supplier = _save(form, lambda: services.create_supplier(**form.service_arguments()))
+        supplier = call_service(form, lambda: services.create_supplier(**form.service_arguments()))
         if supplier is not None:
             messages.success(request, f"Supplier {supplier.code} added.")
             return redirect("procurement-supplier", supplier.pk)
@@ -95,7 +86,7 @@ def supplier_detail(request: HttpRequest, supplier_id: int) -> HttpResponse:
         "procurement/supplier_detail.html",
         {
             "supplier": supplier,
-            "page": _page(request, products),
+            "page": paginated(request, products, PER_PAGE),
             "form": SupplierProductForm(initial={"currency": supplier.currency}),
             "incoterm_name": domain.INCOTERM_NAMES.get(supplier.incoterm, ""),
         },
@@ -116,7 +107,7 @@ def supplier_edit(request: HttpRequest, supplier_id: int) -> HttpResponse:
     }
     form = SupplierForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
-        changed = _save(
+        changed = call_service(
             form, lambda: services.update_supplier(supplier.pk, **form.service_arguments())
         )
         if changed is not None:
@@ -151,7 +142,7 @@ def supplier_product_create(request: HttpRequest, supplier_id: int) -> HttpRespo
     supplier = _supplier_or_404(supplier_id)
     form = SupplierProductForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        product = _save(
+        product = call_service(
             form,
             lambda: services.create_supplier_product(
                 supplier_id=supplier.pk, **form.service_arguments()
@@ -186,7 +177,7 @@ def supplier_product_edit(request: HttpRequest, supplier_product_id: int) -> Htt
     }
     form = SupplierProductForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
-        changed = _save(
+        changed = call_service(
             form,
             lambda: services.update_supplier_product(product.pk, **form.service_arguments()),
         )
@@ -242,7 +233,7 @@ def selection_settings_save(request: HttpRequest) -> HttpResponse:
     """POST /scm/procurement/settings/save/: change the weights (errors by the fields)."""
     form = SelectionSettingsForm(request.POST)
     if form.is_valid():
-        saved = _save(form, lambda: services.update_selection_settings(**form.cleaned_data))
+        saved = call_service(form, lambda: services.update_selection_settings(**form.cleaned_data))
         if saved is not None:
             messages.success(request, "Selection weights saved.")
             return redirect("procurement-settings")

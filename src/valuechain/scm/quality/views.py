@@ -4,17 +4,16 @@ its chart. Thin: forms parse, services decide, queries read."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.decorators import requires
+from valuechain.platform.web.pages import call_service, found_or_404, paginated
 from valuechain.scm.inventory.models import Warehouse
 from valuechain.scm.procurement.models import Supplier
 from valuechain.scm.quality import domain, plans, queries, services
@@ -41,26 +40,6 @@ LIST_SORTS = {
 }
 
 
-def _page(request: HttpRequest, rows: Any) -> Any:
-    return Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-
-
-def _save(form: Any, call: Callable[[], Any]) -> Any:
-    """Run a service; None (and the error next to its field) when it refused."""
-    try:
-        return call()
-    except DomainError as error:
-        form.add_domain_error(error)
-        return None
-
-
-def _or_404(read: Callable[[int], Any], pk: int) -> Any:
-    try:
-        return read(pk)
-    except DomainError:
-        raise Http404("Not found.") from None
-
-
 def _int(value: str | None) -> int | None:
     try:
         return int(value) if value else None
@@ -76,7 +55,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     """/scm/quality/plans/: inspection plans, searchable."""
     q = request.GET.get("q", "").strip()
     rows = queries.plans(q=q).order_by("-is_active", "name", "pk")
-    return render(request, "quality/plan_list.html", {"page": _page(request, rows), "q": q})
+    return render(
+        request, "quality/plan_list.html", {"page": paginated(request, rows, PER_PAGE), "q": q}
+    )
 
 
 @requires("scm", "write")
@@ -84,7 +65,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     """/scm/quality/plans/new/: a plan for a product or one variant."""
     form = PlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        plan = _save(form, lambda: plans.create_plan(form.service_arguments()))
+        plan = call_service(form, lambda: plans.create_plan(form.service_arguments()))
         if plan is not None:
             messages.success(request, f"Plan {plan.name} saved.")
             return redirect("quality-plans")
@@ -94,7 +75,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 @requires("scm", "write")
 def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     """/scm/quality/plans/<id>/: change a plan and its checks."""
-    plan = _or_404(queries.plan, plan_id)
+    plan = found_or_404(queries.plan, plan_id)
     initial = {
         "name": plan.name,
         "stage": plan.stage,
@@ -105,7 +86,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     }
     form = PlanForm(request.POST or None, initial=initial, plan=plan)
     if request.method == "POST" and form.is_valid():
-        saved = _save(form, lambda: plans.update_plan(plan.pk, form.service_arguments()))
+        saved = call_service(form, lambda: plans.update_plan(plan.pk, form.service_arguments()))
         if saved is not None:
             messages.success(request, f"Plan {saved.name} saved.")
             return redirect("quality-plans")
@@ -120,7 +101,7 @@ def _reasons(request: HttpRequest, form: DefectReasonForm | None = None) -> Http
     return render(
         request,
         "quality/reason_list.html",
-        {"page": _page(request, rows), "form": form or DefectReasonForm()},
+        {"page": paginated(request, rows, PER_PAGE), "form": form or DefectReasonForm()},
     )
 
 
@@ -136,7 +117,7 @@ def reason_create(request: HttpRequest) -> HttpResponse:
     """Add a defect reason from the list page."""
     form = DefectReasonForm(request.POST)
     if form.is_valid():
-        reason = _save(form, lambda: plans.create_defect_reason(**form.cleaned_data))
+        reason = call_service(form, lambda: plans.create_defect_reason(**form.cleaned_data))
         if reason is not None:
             messages.success(request, f"Defect reason {reason.code} added.")
             return redirect("quality-defect-reasons")
@@ -146,11 +127,11 @@ def reason_create(request: HttpRequest) -> HttpResponse:
 @requires("scm", "write")
 def reason_edit(request: HttpRequest, reason_id: int) -> HttpResponse:
     """/scm/quality/defect-reasons/<id>/: rename, recode or deactivate."""
-    reason = _or_404(queries.defect_reason, reason_id)
+    reason = found_or_404(queries.defect_reason, reason_id)
     initial = {"code": reason.code, "name": reason.name, "is_active": reason.is_active}
     form = DefectReasonForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        saved = _save(form, lambda: plans.update_defect_reason(reason.pk, form.cleaned_data))
+        saved = call_service(form, lambda: plans.update_defect_reason(reason.pk, form.cleaned_data))
         if saved is not None:
             messages.success(request, f"Defect reason {saved.code} saved.")
             return redirect("quality-defect-reasons")
@@ -182,7 +163,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
         request,
         "quality/inspection_list.html",
         {
-            "page": _page(request, rows),
+            "page": paginated(request, rows, PER_PAGE),
             "q": q,
             "stage": stage,
             "state": state,
@@ -203,7 +184,7 @@ def _inspection_page(
     form: ChecklistForm | None = None,
     disposition: DispositionForm | None = None,
 ) -> HttpResponse:
-    row = _or_404(queries.inspection, inspection_id)
+    row = found_or_404(queries.inspection, inspection_id)
     checks = queries.plan_checks(row)
     if form is None:
         form = ChecklistForm(
@@ -233,10 +214,12 @@ def inspection_detail(request: HttpRequest, inspection_id: int) -> HttpResponse:
 @requires("scm", "write")
 def inspection_complete(request: HttpRequest, inspection_id: int) -> HttpResponse:
     """Complete from the checklist; refusals show next to their field (200, like other forms)."""
-    row = _or_404(queries.inspection, inspection_id)
+    row = found_or_404(queries.inspection, inspection_id)
     form = ChecklistForm(request.POST, checks=queries.plan_checks(row))
     if form.is_valid():
-        done = _save(form, lambda: services.complete_inspection(row.pk, **form.service_arguments()))
+        done = call_service(
+            form, lambda: services.complete_inspection(row.pk, **form.service_arguments())
+        )
         if done is not None:
             messages.success(request, f"{done.number} {done.state}.")
             return redirect("quality-inspection", done.pk)
@@ -249,7 +232,7 @@ def inspection_hold(request: HttpRequest, inspection_id: int, action: str) -> Ht
     """Put on hold or lift the hold; a refusal is shown as a message."""
     if action not in ("hold", "lift"):
         raise Http404("No such action.")
-    row = _or_404(queries.inspection, inspection_id)
+    row = found_or_404(queries.inspection, inspection_id)
     try:
         if action == "hold":
             services.put_on_hold(row.pk, note=request.POST.get("note", ""))
@@ -266,12 +249,12 @@ def inspection_hold(request: HttpRequest, inspection_id: int, action: str) -> Ht
 @requires("scm", "write")
 def inspection_disposition(request: HttpRequest, inspection_id: int) -> HttpResponse:
     """Release or scrap held rejected goods."""
-    row = _or_404(queries.inspection, inspection_id)
+    row = found_or_404(queries.inspection, inspection_id)
     form = DispositionForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
         call = services.release_rejected if data["action"] == "release" else services.scrap_rejected
-        done = _save(form, lambda: call(row.pk, data["quantity"], note=data["note"]))
+        done = call_service(form, lambda: call(row.pk, data["quantity"], note=data["note"]))
         if done is not None:
             verb = "released to stock" if done.kind == "release" else "scrapped"
             messages.success(request, f"{done.quantity.normalize():f} {verb}.")

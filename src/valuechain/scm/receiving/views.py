@@ -8,13 +8,13 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.decorators import requires
+from valuechain.platform.web.pages import paginated
 from valuechain.scm.receiving import asn as asn_services
 from valuechain.scm.receiving import queries, scanning, services
 from valuechain.scm.receiving.domain import ACCEPTS_GOODS_STATES, ASN_STATES
@@ -28,10 +28,6 @@ from valuechain.scm.receiving.forms import (
 PER_PAGE = 50
 HISTORY = 6
 RECEIPT_SORTS = {"-received_at": "-received_at", "received_at": "received_at", "number": "number"}
-
-
-def _page(request: HttpRequest, rows: Any) -> Any:
-    return Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
 
 
 def _or_404(call: Any, *args: Any) -> Any:
@@ -246,7 +242,9 @@ def receipt_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     sort = RECEIPT_SORTS.get(request.GET.get("sort", ""), "-received_at")
     rows = queries.receipts(q=q).order_by(sort, "-pk")
-    return render(request, "receiving/receipt_list.html", {"page": _page(request, rows), "q": q})
+    return render(
+        request, "receiving/receipt_list.html", {"page": paginated(request, rows, PER_PAGE), "q": q}
+    )
 
 
 @requires("scm", "read")
@@ -277,7 +275,7 @@ def asn_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "receiving/asn_list.html",
-        {"page": _page(request, rows), "q": q, "state": state, "states": ASN_STATES},
+        {"page": paginated(request, rows, PER_PAGE), "q": q, "state": state, "states": ASN_STATES},
     )
 
 

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.decorators import requires
 from valuechain.platform.identity.domain import allows
+from valuechain.platform.web.pages import paginated
 from valuechain.scm.orders.models import SalesOrder
 from valuechain.scm.returns import domain, queries, services
 from valuechain.scm.returns.models import ReturnAuthorization
@@ -62,7 +62,7 @@ def rma_list(request: HttpRequest) -> HttpResponse:
         *SORTS.get(sort, SORTS["-created_at"])
     )
     context = {
-        "page": Paginator(rows, PER_PAGE).get_page(request.GET.get("page")),
+        "page": paginated(request, rows, PER_PAGE),
         "q": q,
         "state": state,
         "sort": sort,
