@@ -1,4 +1,4 @@
-"""Template filters of the payables pages."""
+"""Template filters every page may use to show stored codes to people."""
 
 from __future__ import annotations
 
@@ -9,5 +9,5 @@ register = template.Library()
 
 @register.filter
 def words(value: object) -> str:
-    """A state or match code as words: to_approve -> to approve, qty_over -> qty over."""
+    """A state or code as words: partially_received -> partially received, qty_over -> qty over."""
     return str(value or "").replace("_", " ")
