@@ -38,6 +38,7 @@ from valuechain.scm.payables.services import (
     tolerances,
 )
 from valuechain.scm.procurement.models import Supplier
+from valuechain.scm.purchasing import receipts
 from valuechain.scm.purchasing.models import PurchaseOrder, PurchaseOrderLine
 
 ZERO = Decimal(0)
@@ -371,11 +372,7 @@ def _locked_bill(bill_id: Any) -> SupplierBill:
 
 def _locked_order_lines(lines: Iterable[BillLine]) -> dict[int, PurchaseOrderLine]:
     """The bill's order lines, locked in primary-key order (the contract's lock order)."""
-    ids = sorted({line.po_line_id for line in lines if line.po_line_id is not None})
-    return {
-        line.pk: line
-        for line in PurchaseOrderLine.objects.select_for_update().filter(pk__in=ids).order_by("pk")
-    }
+    return receipts.lock_lines(line.po_line_id for line in lines if line.po_line_id is not None)
 
 
 def _wrong_state(bill: SupplierBill, action: str) -> DomainError:
@@ -396,10 +393,7 @@ def _add_billed(
     for line in lines:
         if line.po_line_id is not None:
             totals[line.po_line_id] += line.quantity
-    for po_line_id in sorted(totals):
-        po_line = order_lines[po_line_id]
-        po_line.billed_quantity += sign * totals[po_line_id]
-        po_line.save(update_fields=["billed_quantity"])
+    receipts.record_billed(order_lines, totals, sign)
 
 
 @transaction.atomic

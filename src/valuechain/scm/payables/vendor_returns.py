@@ -33,10 +33,9 @@ from valuechain.scm.payables.models import (
     SupplierCreditNote,
 )
 from valuechain.scm.payables.services import clean_amount, clean_date, clean_quantity, not_found
+from valuechain.scm.purchasing import receipts
 from valuechain.scm.purchasing.models import PurchaseOrder, PurchaseOrderLine
-from valuechain.scm.quality import queries as quality_queries
 from valuechain.scm.quality import services as quality
-from valuechain.scm.quality.models import Inspection
 
 ZERO = Decimal(0)
 RETURNABLE_ORDER_STATES = ("sent", "partially_received", "received", "closed")
@@ -171,10 +170,7 @@ def ship_return(return_id: int) -> ReturnToVendor:
     lines = list(vendor_return.lines.select_related("variant", "lot").order_by("pk"))
     ids = sorted({line.po_line_id for line in lines})
     holds = _holds(vendor_return, lines)
-    order_lines = {
-        line.pk: line
-        for line in PurchaseOrderLine.objects.select_for_update().filter(pk__in=ids).order_by("pk")
-    }
+    order_lines = receipts.lock_lines(ids)
     done = returned_by_source(ids)
     wanted: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
     for index, line in enumerate(lines):
@@ -209,10 +205,7 @@ def ship_return(return_id: int) -> ReturnToVendor:
     totals: dict[int, Decimal] = defaultdict(Decimal)
     for line in lines:
         totals[line.po_line_id] += line.quantity
-    for po_line_id in ids:
-        po_line = order_lines[po_line_id]
-        po_line.returned_quantity += totals[po_line_id]
-        po_line.save(update_fields=["returned_quantity"])
+    receipts.record_returned(order_lines, totals)
     order = PurchaseOrder.objects.get(pk=vendor_return.purchase_order_id)
     places = minor_units(order.currency)
     SupplierCreditNote.objects.create(
@@ -240,14 +233,11 @@ def _holds(vendor_return: ReturnToVendor, lines: list[ReturnToVendorLine]) -> li
     wanted = {line.po_line_id for line in lines if line.source == "quality"}
     if not wanted:
         return []
-    holds = [
-        row
-        for row in quality_queries.rejected_on_hold(supplier_id=vendor_return.supplier_id)
-        if row["po_line_id"] in wanted and row["warehouse_id"] == vendor_return.warehouse_id
-    ]
-    ids = sorted(row["inspection_id"] for row in holds)
-    list(Inspection.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk"))
-    return holds
+    return quality.lock_held_for_return(
+        supplier_id=vendor_return.supplier_id,
+        warehouse_id=vendor_return.warehouse_id,
+        po_line_ids=wanted,
+    )
 
 
 def _record_with_quality(line: ReturnToVendorLine, holds: list[dict[str, Any]], move: Any) -> None:

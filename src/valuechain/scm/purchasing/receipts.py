@@ -1,16 +1,18 @@
-"""What receipts mean for purchase orders: the received, accepted and rejected quantities of
-order lines, the order's receipt state and the lines' supply requests.
+"""What receipts mean for purchase orders: the received, accepted, rejected, billed and
+returned quantities of order lines, the order's receipt state and the lines' supply requests.
 
-Receiving calls these inside its own transaction (one context changes another only through
-that context's services). Locks: the order row, then its lines in primary-key order; the
-caller takes them before inventory locks any balance row (a receipt books stock after it
-holds the lines, and quality reports an inspection's outcome before it moves the goods), so
-a receipt and an inspection of the same line never wait on each other in opposite orders.
+Receiving, quality and payables call these inside their own transaction (one context changes
+another only through that context's services). Locks: the order row, then its lines in
+primary-key order; the caller takes them before inventory locks any balance row (a receipt
+books stock after it holds the lines, and quality reports an inspection's outcome before it
+moves the goods), so a receipt and an inspection of the same line never wait on each other in
+opposite orders. Payables locks only the lines (a bill after the bill row; a return to vendor
+after the return row and quality's held inspections, before moving the goods).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from valuechain.scm.inventory import supply
@@ -89,3 +91,32 @@ def record_inspected(po_line_id: int, accepted: Decimal, rejected: Decimal) -> P
     line.rejected_quantity += rejected
     line.save(update_fields=LINE_INSPECTION_FIELDS)
     return line
+
+
+def lock_lines(line_ids: Iterable[int]) -> dict[int, PurchaseOrderLine]:
+    """Order lines by id, locked in primary-key order (a bill or a return to vendor)."""
+    ids = sorted(set(line_ids))
+    return {
+        line.pk: line
+        for line in PurchaseOrderLine.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    }
+
+
+def record_billed(
+    lines: Mapping[int, PurchaseOrderLine], billed: Mapping[int, Decimal], sign: int
+) -> None:
+    """Add (sign 1) or take back (sign -1) a bill's quantities (per line id) on locked lines."""
+    for line_id in sorted(billed):
+        line = lines[line_id]
+        line.billed_quantity += sign * billed[line_id]
+        line.save(update_fields=["billed_quantity"])
+
+
+def record_returned(
+    lines: Mapping[int, PurchaseOrderLine], returned: Mapping[int, Decimal]
+) -> None:
+    """Add a shipped return to vendor's quantities (per line id) to the locked lines."""
+    for line_id in sorted(returned):
+        line = lines[line_id]
+        line.returned_quantity += returned[line_id]
+        line.save(update_fields=["returned_quantity"])

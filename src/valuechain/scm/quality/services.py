@@ -13,7 +13,7 @@ and an inspection of the same line never wait on each other in opposite orders.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -30,7 +30,7 @@ from valuechain.scm.catalog.models import Variant
 from valuechain.scm.inventory import movements
 from valuechain.scm.inventory import services as inventory
 from valuechain.scm.inventory.models import Lot, StockMove, Warehouse
-from valuechain.scm.quality import domain
+from valuechain.scm.quality import domain, queries
 from valuechain.scm.quality.models import (
     DefectReason,
     Disposition,
@@ -427,6 +427,23 @@ def record_return(
     inspection = _locked(inspection_id)
     amount = _take_held(inspection, quantity)
     return _record(inspection, "return", amount, note, move)
+
+
+def lock_held_for_return(
+    *, supplier_id: int, warehouse_id: int, po_line_ids: Collection[int]
+) -> list[dict[str, Any]]:
+    """The supplier's held rejected goods of these PO lines in the warehouse (oldest first,
+    rows of ``queries.rejected_on_hold``), their inspections locked in primary-key order."""
+    # The caller locks the PO lines after this: completing an inspection locks the inspection
+    # and then the PO line, so both take the rows in the same order.
+    holds = [
+        row
+        for row in queries.rejected_on_hold(supplier_id=supplier_id)
+        if row["po_line_id"] in po_line_ids and row["warehouse_id"] == warehouse_id
+    ]
+    ids = sorted(row["inspection_id"] for row in holds)
+    list(Inspection.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk"))
+    return holds
 
 
 def answers_from(data: Sequence[Mapping[str, Any]]) -> dict[int, dict[str, Any]]:
