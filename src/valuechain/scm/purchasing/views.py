@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 from valuechain.platform.errors import DomainError
 from valuechain.platform.identity.decorators import requires
 from valuechain.platform.identity.domain import allows
+from valuechain.platform.web.pages import call_service, paginated
 from valuechain.scm.catalog.models import Variant
 from valuechain.scm.procurement import queries as procurement
 from valuechain.scm.procurement.models import Supplier
@@ -38,19 +38,6 @@ ORDER_SORTS = {
     "supplier": ("supplier_code", "-order_date"),
     "-base_net_total": ("-base_net_total",),
 }
-
-
-def _page(request: HttpRequest, rows: Any) -> Any:
-    return Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-
-
-def _save(form: Any, call: Callable[[], Any]) -> Any:
-    """Run a service; None (and the error next to its field) when it refused."""
-    try:
-        return call()
-    except DomainError as error:
-        form.add_domain_error(error)
-        return None
 
 
 def _act(request: HttpRequest, call: Callable[[], Any], done: str) -> None:
@@ -95,7 +82,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
         request,
         "purchasing/order_list.html",
         {
-            "page": _page(request, rows),
+            "page": paginated(request, rows, PER_PAGE),
             "states": domain.PO_STATES,
             "suppliers": Supplier.objects.order_by("code"),
             "sorts": ORDER_SORTS,
@@ -131,7 +118,7 @@ def order_create(request: HttpRequest) -> HttpResponse:
         if supplier_id is None:
             form.add_error("supplier", "No supplier delivers this item; choose one.")
         else:
-            order = _save(
+            order = call_service(
                 form,
                 lambda: services.create_order(
                     supplier_id=supplier_id, lines=form.first_line(), **form.header_arguments()
@@ -161,7 +148,9 @@ def order_edit(request: HttpRequest, order_id: int) -> HttpResponse:
     }
     form = OrderForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
-        changed = _save(form, lambda: services.update_order(order.pk, **form.header_arguments()))
+        changed = call_service(
+            form, lambda: services.update_order(order.pk, **form.header_arguments())
+        )
         if changed is not None:
             messages.success(request, f"{order.number} saved.")
             return redirect("purchasing-order", order.pk)
@@ -203,7 +192,7 @@ def order_add_line(request: HttpRequest, order_id: int) -> HttpResponse:
     order = _order_or_404(order_id)
     form = LineForm(request.POST)
     if form.is_valid():
-        line = _save(form, lambda: services.add_line(order.pk, **form.service_arguments()))
+        line = call_service(form, lambda: services.add_line(order.pk, **form.service_arguments()))
         if line is not None:
             messages.success(request, f"Line {line.position} added.")
             return redirect("purchasing-order", order.pk)
@@ -272,7 +261,7 @@ def rfq_list(request: HttpRequest) -> HttpResponse:
         request,
         "purchasing/rfq_list.html",
         {
-            "page": _page(request, rows.order_by("-created_at", "-pk")),
+            "page": paginated(request, rows.order_by("-created_at", "-pk"), PER_PAGE),
             "states": rfq.OPEN_RFQ_STATES,
         },
     )
@@ -283,7 +272,7 @@ def rfq_create(request: HttpRequest) -> HttpResponse:
     """/scm/rfqs/new/: items, warehouse and the suppliers to ask."""
     form = RfqForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        created = _save(form, lambda: rfq.create_rfq(**form.service_arguments()))
+        created = call_service(form, lambda: rfq.create_rfq(**form.service_arguments()))
         if created is not None:
             messages.success(request, f"{created.number} created.")
             return redirect("purchasing-rfq", created.pk)
@@ -316,7 +305,7 @@ def rfq_quote(request: HttpRequest, rfq_id: int) -> HttpResponse:
     found = _rfq_or_404(rfq_id)
     form = QuoteForm(request.POST, rfq_lines=list(found.lines.all()))
     if form.is_valid():
-        quote = _save(form, lambda: rfq.record_quote(found.pk, **form.service_arguments()))
+        quote = call_service(form, lambda: rfq.record_quote(found.pk, **form.service_arguments()))
         if quote is not None:
             messages.success(request, f"Quote of {quote.supplier.code} recorded.")
             return redirect("purchasing-rfq", found.pk)
@@ -399,7 +388,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     rows = proposals.open_requests(
         reason=reason if reason in ("reorder", "mto") else "", q=request.GET.get("q", "").strip()
     ).order_by("created_at", "pk")
-    page = _page(request, rows)
+    page = paginated(request, rows, PER_PAGE)
     return render(
         request,
         "purchasing/proposals.html",
