@@ -15,6 +15,7 @@ from valuechain.platform.dataexchange.api import router as dataexchange_router
 from valuechain.platform.events.api import router as events_router
 from valuechain.platform.identity.api import router as identity_router
 from valuechain.platform.routes import router as kernel_router
+from valuechain.portal.suppliers.api import router as portal_suppliers_router
 from valuechain.scm.barcodes.api import router as barcodes_router
 from valuechain.scm.carriers.api import router as carriers_router
 from valuechain.scm.catalog.api import router as catalog_router
@@ -56,6 +57,7 @@ api = build_api(
         ("/", barcodes_router),
         ("/", procurement_router),
         ("/", purchasing_router),
+        ("/", portal_suppliers_router),
         ("/", manufacturing_router),
         ("/", receiving_router),
         ("/", quality_router),

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "valuechain.scm.quality",
     "valuechain.scm.payables",
     "valuechain.scm.returns",
+    "valuechain.portal.suppliers",
 ]
 
 MIDDLEWARE = [

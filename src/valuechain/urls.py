@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("valuechain.scm.quality.urls")),
     path("", include("valuechain.scm.returns.urls")),
     path("", include("valuechain.scm.payables.urls")),
+    path("", include("valuechain.portal.suppliers.urls")),
     path("django-admin/", admin_site.urls),
     path("api/v1/", api.urls),
 ]

@@ -26,6 +26,7 @@ ROLES: dict[str, str] = {
     "buyer": "Buyer",
     "warehouse": "Warehouse staff",
     "production": "Production staff",
+    "supplier": "Supplier (extranet)",
 }
 ROLE_CHOICES = list(ROLES.items())
 
@@ -40,6 +41,8 @@ ROLE_GRANTS: dict[str, dict[str, str]] = {
     "buyer": {"scm": _W, "intelligence": _R},
     "warehouse": {"scm": _W},
     "production": {"scm": _W},
+    # A supplier's login sees no staff area; the extranet checks its link to a supplier.
+    "supplier": {},
 }
 
 ALL_SCOPES = tuple(f"{area}:{level}" for area in AREAS for level in LEVELS)

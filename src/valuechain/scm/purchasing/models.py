@@ -255,7 +255,7 @@ class Quote(TenantOwned):
     currency = models.CharField(max_length=3)
     valid_until = models.DateField(null=True, blank=True)
     received_on = models.DateField()
-    channel = models.CharField(max_length=10, default="buyer")  # buyer | api (supplier portal)
+    channel = models.CharField(max_length=10, default="buyer")  # buyer | api | portal (extranet)
     note = models.TextField(blank=True)
 
     class Meta:

@@ -305,7 +305,7 @@ def record_quote(
         currency=normalize_currency(currency or supplier.currency, "currency"),
         valid_until=services._date(valid_until, "valid_until"),
         received_on=timezone.localdate(),
-        channel=channel if channel in ("buyer", "api") else "buyer",
+        channel=channel if channel in ("buyer", "api", "portal") else "buyer",
         note=clean_text(note, "note", 2000),
     )
     seen = set()
@@ -424,6 +424,37 @@ def rfqs(*, state: str = "", q: str = "") -> QuerySet[Rfq]:
     if q:
         rows = rows.filter(number__icontains=q)
     return rows
+
+
+def supplier_rfqs(supplier_id: int) -> QuerySet[Rfq]:
+    """RFQs sent to one supplier (drafts are not shown to it), newest first."""
+    return (
+        Rfq.objects.select_related("warehouse")
+        .filter(invitations__supplier_id=supplier_id)
+        .exclude(state="draft")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def invited_rfq(rfq_id: int, supplier_id: int) -> Rfq:
+    """An RFQ sent to the supplier, with lines and that supplier's quote only, or 404."""
+    row = (
+        supplier_rfqs(supplier_id)
+        .prefetch_related(
+            Prefetch(
+                "lines", queryset=RfqLine.objects.select_related("variant").order_by("position")
+            ),
+            Prefetch(
+                "quotes",
+                queryset=Quote.objects.filter(supplier_id=supplier_id).prefetch_related("lines"),
+            ),
+        )
+        .filter(pk=rfq_id)
+        .first()
+    )
+    if row is None:
+        raise not_found("rfq")
+    return row
 
 
 def compare(rfq_id: int, *, today: dt.date | None = None) -> Comparison:

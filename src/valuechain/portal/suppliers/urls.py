@@ -1,0 +1,10 @@
+"""URLs of the supplier extranet."""
+
+from django.urls import path
+
+from valuechain.portal.suppliers import views
+
+urlpatterns = [
+    path("portal/supplier/rfqs/", views.rfq_list, name="portal-supplier-rfqs"),
+    path("portal/supplier/rfqs/<int:rfq_id>/", views.rfq_detail, name="portal-supplier-rfq"),
+]
