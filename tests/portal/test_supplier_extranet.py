@@ -10,18 +10,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 from tests.conftest import PASSWORD
-from tests.scm.purchasing.conftest import Buying, D, error, make_world, post
+from tests.scm.purchasing.conftest import Buying, D, error, post
 
 from valuechain.platform.errors import DomainError
 from valuechain.portal.suppliers import services
 from valuechain.portal.suppliers.models import SupplierPortalUser
 from valuechain.scm.purchasing import rfq
 from valuechain.scm.purchasing.models import Quote
-
-
-@pytest.fixture
-def buying(in_tenant_a: Any) -> Buying:
-    return make_world(in_tenant_a)
 
 
 @pytest.fixture
@@ -68,6 +63,7 @@ def test_grant_access_api(buying: Buying, client_a: Client) -> None:
         "membership_id": link.membership_id,
         "email": "quotes@nordwerk.example",
         "role": "supplier",
+        "is_active": True,
     }
     again = post(
         client_a,

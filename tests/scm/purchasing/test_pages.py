@@ -127,6 +127,21 @@ def test_rfq_quote_compare_award(client_a, world, in_tenant_a):
     assert Rfq.objects.get(pk=world.rfq.pk).state == "closed"
 
 
+def test_quote_form_refuses_a_negative_price_next_to_the_field(client_a, world, in_tenant_a):
+    line = world.rfq.lines.get()
+    response = client_a.post(
+        f"/scm/rfqs/{world.rfq.pk}/quotes/",
+        {"supplier": world.nord.pk, f"price_{line.pk}": "-0.01", f"lead_{line.pk}": "-1"},
+    )
+    form = response.context["quote_form"]
+    assert list(form.fields)[:3] == ["supplier", "currency", "valid_until"]
+    assert form.errors == {
+        f"price_{line.pk}": ["Ensure this value is greater than or equal to 0."],
+        f"lead_{line.pk}": ["Ensure this value is greater than or equal to 0."],
+    }
+    assert not world.rfq.quotes.exists()
+
+
 def test_rfq_create_form(client_a, world, in_tenant_a):
     response = client_a.post(
         "/scm/rfqs/new/",

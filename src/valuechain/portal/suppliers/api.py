@@ -1,16 +1,20 @@
-"""/api/v1 of the supplier extranet (staff side): grant a login access for a supplier."""
+"""/api/v1 of the supplier extranet (staff side): list, grant, revoke and restore a supplier's
+logins."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
-from ninja import Schema
+from ninja import Query, Schema
 from ninja.responses import Status
 
-from valuechain.platform.api import area_router
-from valuechain.portal.suppliers import services
+from valuechain.platform.api import ListParams, Page, area_router, paginate
+from valuechain.portal.suppliers import queries, services
 from valuechain.portal.suppliers.models import SupplierPortalUser
 
 router = area_router("scm", tags=["supplier extranet"])
+SORTABLE = ("email", "created_at", "is_active")
 
 
 class PortalUserIn(Schema):
@@ -28,6 +32,13 @@ class PortalUserOut(Schema):
     membership_id: int
     email: str
     role: str
+    is_active: bool
+
+
+class PortalUserPatch(Schema):
+    """False revokes the login (and its API tokens); true restores it."""
+
+    is_active: bool
 
 
 def _out(link: SupplierPortalUser) -> dict[str, object]:
@@ -37,7 +48,27 @@ def _out(link: SupplierPortalUser) -> dict[str, object]:
         "membership_id": link.membership_id,
         "email": link.membership.user.email,
         "role": link.membership.role,
+        "is_active": link.membership.is_active,
     }
+
+
+@router.get(
+    "/suppliers/{supplier_id}/portal-users",
+    response=Page[PortalUserOut],
+    summary="List a supplier's extranet logins",
+)
+def list_access(
+    request: HttpRequest, supplier_id: int, params: Query[ListParams]
+) -> dict[str, Any]:
+    """The logins that speak for the supplier; sort by ``email``, ``created_at``, ``is_active``."""
+    page = paginate(
+        queries.portal_users(supplier_id),
+        params,
+        sortable=SORTABLE,
+        default_sort=("-is_active", "email"),
+    )
+    page["items"] = [_out(link) for link in page["items"]]
+    return page
 
 
 @router.post(
@@ -53,3 +84,16 @@ def grant_access(
         supplier_id, data.email, password=data.password, actor=request.user
     )
     return Status(201, _out(link))
+
+
+@router.patch(
+    "/suppliers/{supplier_id}/portal-users/{link_id}",
+    response=PortalUserOut,
+    summary="Revoke or restore a supplier's extranet login",
+)
+def set_access(
+    request: HttpRequest, supplier_id: int, link_id: int, data: PortalUserPatch
+) -> dict[str, object]:
+    """``is_active: false`` revokes the login, ``true`` restores it."""
+    link = services.set_access(supplier_id, link_id, is_active=data.is_active, actor=request.user)
+    return _out(link)

@@ -1,51 +1,36 @@
-"""Forms of the supplier extranet."""
+"""Forms of the supplier extranet: the supplier's quote, and the buyer's grant of a login."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
 
 from valuechain.crm.customers.forms import ServiceForm
+from valuechain.scm.purchasing.forms import QuoteLinesForm
 
 
-class PortalQuoteForm(ServiceForm):
-    """The supplier's quote: per RFQ line a unit price, lead time and MOQ; currency, validity."""
-
-    currency = forms.CharField(max_length=3, required=False, help_text="Empty: your usual")
-    valid_until = forms.DateField(required=False)
+class PortalQuoteForm(QuoteLinesForm):
+    """The supplier's own quote: the buyer's quote form without the supplier to choose."""
 
     def __init__(self, *args: Any, rfq_lines: list[Any], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.rfq_lines = rfq_lines
-        zero = Decimal(0)
-        for line in rfq_lines:
-            label = f"{line.position}. {line.variant.sku}, qty {line.quantity.normalize():f}"
-            self.fields[f"price_{line.pk}"] = forms.DecimalField(
-                required=False, min_value=zero, decimal_places=6, label=f"{label}: unit price"
-            )
-            self.fields[f"lead_{line.pk}"] = forms.DecimalField(
-                required=False, min_value=zero, decimal_places=2, label="Lead time (days)"
-            )
-            self.fields[f"moq_{line.pk}"] = forms.DecimalField(
-                required=False, min_value=zero, decimal_places=4, label="MOQ"
-            )
+        super().__init__(*args, rfq_lines=rfq_lines, **kwargs)
+        self.fields["currency"].help_text = "Empty: your usual"
+
+
+class PortalAccessForm(ServiceForm):
+    """An e-mail to give extranet access for a supplier; a first password for a new account."""
+
+    email = forms.CharField(max_length=254, label="E-mail")
+    password = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False),
+        label="Initial password",
+        help_text="Only when the e-mail has no account yet; hand it to the supplier yourself.",
+    )
 
     def service_arguments(self) -> dict[str, Any]:
-        """Keyword arguments for services.submit_quote; unpriced lines are left out."""
+        """Keyword arguments for services.grant_access."""
         data = self.cleaned_data
-        return {
-            "currency": data.get("currency") or "",
-            "valid_until": data.get("valid_until"),
-            "lines": [
-                {
-                    "rfq_line_id": line.pk,
-                    "unit_price": data[f"price_{line.pk}"],
-                    "lead_time_days": data.get(f"lead_{line.pk}") or 0,
-                    "min_order_quantity": data.get(f"moq_{line.pk}") or 0,
-                }
-                for line in self.rfq_lines
-                if data.get(f"price_{line.pk}") is not None
-            ],
-        }
+        return {"email": data["email"], "password": data.get("password") or None}

@@ -1,4 +1,5 @@
-"""Pages of the supplier extranet: /portal/supplier/… for logins linked to a supplier."""
+"""Pages of the supplier extranet: /portal/supplier/… for logins linked to a supplier, and
+the buyer's page that grants and revokes those logins (/scm/suppliers/<id>/extranet/)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-from valuechain.platform.identity.decorators import forbidden
+from valuechain.platform.errors import DomainError
+from valuechain.platform.identity.decorators import forbidden, requires
 from valuechain.platform.web.pages import call_service, found_or_404
-from valuechain.portal.suppliers import services
-from valuechain.portal.suppliers.forms import PortalQuoteForm
+from valuechain.portal.suppliers import queries, services
+from valuechain.portal.suppliers.forms import PortalAccessForm, PortalQuoteForm
+from valuechain.scm.procurement import queries as procurement
 from valuechain.scm.procurement.models import Supplier
 from valuechain.scm.purchasing import rfq
 
@@ -84,3 +88,51 @@ def rfq_detail(request: HttpRequest, supplier: Supplier, rfq_id: int) -> HttpRes
             messages.success(request, f"Your quote on {found.number} was sent.")
             return redirect("portal-supplier-rfq", found.pk)
     return _page(request, supplier, found, form)
+
+
+# --- the buyer's side: who may log in for a supplier ----------------------------------------
+
+
+@requires("scm", "write")
+def supplier_access(request: HttpRequest, supplier_id: int) -> HttpResponse:
+    """/scm/suppliers/<id>/extranet/: the supplier's logins; POST grants one more."""
+    if not services.may_manage_access():
+        return forbidden(request, "Only a buyer or an administrator manages extranet access.")
+    supplier = found_or_404(procurement.supplier, supplier_id)
+    form = PortalAccessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        link = call_service(
+            form,
+            lambda: services.grant_access(
+                supplier.pk, **form.service_arguments(), actor=request.user
+            ),
+        )
+        if link is not None:
+            messages.success(
+                request, f"{link.membership.user.email} can now log in for {supplier.code}."
+            )
+            return redirect("portal-supplier-access", supplier.pk)
+    return render(
+        request,
+        "portal_suppliers/access.html",
+        {"supplier": supplier, "form": form, "logins": list(queries.portal_users(supplier.pk))},
+        status=400 if form.errors else 200,
+    )
+
+
+@requires("scm", "write")
+@require_POST
+def supplier_access_state(request: HttpRequest, supplier_id: int, link_id: int) -> HttpResponse:
+    """POST /scm/suppliers/<id>/extranet/<link>/: revoke, or with ``active=1`` restore."""
+    supplier = found_or_404(procurement.supplier, supplier_id)
+    restore = request.POST.get("active") == "1"
+    try:
+        link = services.set_access(supplier.pk, link_id, is_active=restore, actor=request.user)
+    except DomainError as error:
+        if error.status == 404:
+            raise Http404("No such extranet login.") from None
+        messages.error(request, error.message)
+    else:
+        done = "restored" if restore else "revoked"
+        messages.success(request, f"Access of {link.membership.user.email} {done}.")
+    return redirect("portal-supplier-access", supplier.pk)

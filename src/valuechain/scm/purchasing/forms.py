@@ -203,35 +203,36 @@ class RfqForm(ServiceForm):
         }
 
 
-class QuoteForm(ServiceForm):
-    """A supplier's quote typed in by the buyer: one row per RFQ line (price, lead time, MOQ)."""
+class QuoteLinesForm(ServiceForm):
+    """A quote on an RFQ: per RFQ line a unit price, lead time and MOQ; currency, validity.
 
-    field_aliases = {"supplier_id": "supplier"}
+    The buyer's form adds the supplier; the supplier extranet uses it as it is.
+    """
 
-    supplier = forms.ChoiceField()
     currency = forms.CharField(max_length=3, required=False, help_text="Empty: the supplier's")
     valid_until = forms.DateField(required=False)
 
     def __init__(self, *args: Any, rfq_lines: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["supplier"].choices = supplier_choices()  # type: ignore[attr-defined]
         self.rfq_lines = rfq_lines
+        zero = Decimal(0)
         for line in rfq_lines:
+            label = f"{line.position}. {line.variant.sku}, qty {line.quantity.normalize():f}"
             self.fields[f"price_{line.pk}"] = forms.DecimalField(
-                required=False, decimal_places=6, label=f"{line.position}. {line.variant.sku} price"
+                required=False, min_value=zero, decimal_places=6, label=f"{label}: unit price"
             )
             self.fields[f"lead_{line.pk}"] = forms.DecimalField(
-                required=False, decimal_places=2, label="Lead time (days)"
+                required=False, min_value=zero, decimal_places=2, label="Lead time (days)"
             )
             self.fields[f"moq_{line.pk}"] = forms.DecimalField(
-                required=False, decimal_places=4, label="MOQ"
+                required=False, min_value=zero, decimal_places=4, label="MOQ"
             )
 
     def service_arguments(self) -> dict[str, Any]:
-        """Keyword arguments for rfq.record_quote."""
+        """Keyword arguments for rfq.record_quote (less the supplier); unpriced lines are left
+        out."""
         data = self.cleaned_data
         return {
-            "supplier_id": int(data["supplier"]),
             "currency": data.get("currency") or "",
             "valid_until": data.get("valid_until"),
             "lines": [
@@ -245,3 +246,20 @@ class QuoteForm(ServiceForm):
                 if data.get(f"price_{line.pk}") is not None
             ],
         }
+
+
+class QuoteForm(QuoteLinesForm):
+    """A supplier's quote typed in by the buyer: the supplier, then one row per RFQ line."""
+
+    field_aliases = {"supplier_id": "supplier"}
+
+    supplier = forms.ChoiceField()
+    field_order = ["supplier", "currency", "valid_until"]
+
+    def __init__(self, *args: Any, rfq_lines: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, rfq_lines=rfq_lines, **kwargs)
+        self.fields["supplier"].choices = supplier_choices()  # type: ignore[attr-defined]
+
+    def service_arguments(self) -> dict[str, Any]:
+        """Keyword arguments for rfq.record_quote."""
+        return {"supplier_id": int(self.cleaned_data["supplier"]), **super().service_arguments()}
