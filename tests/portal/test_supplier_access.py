@@ -236,6 +236,7 @@ def test_api_lists_sorts_revokes_and_restores(buying: Buying, client_a: Client) 
     error(client_a.get(f"{base}?sort=password"), 422, "invalid_sort", "sort")
     lyon = client_a.get(f"/api/v1/suppliers/{buying.lyon.pk}/portal-users").json()
     assert (lyon["items"], lyon["count"]) == ([], 0)
+    error(client_a.get("/api/v1/suppliers/999999/portal-users"), 404, "supplier_not_found")
 
     path = f"/suppliers/{buying.nord.pk}/portal-users"
     restored = patch(client_a, f"{path}/{second.pk}", {"is_active": True})

@@ -12,6 +12,7 @@ from ninja.responses import Status
 from valuechain.platform.api import ListParams, Page, area_router, paginate
 from valuechain.portal.suppliers import queries, services
 from valuechain.portal.suppliers.models import SupplierPortalUser
+from valuechain.scm.procurement import queries as procurement
 
 router = area_router("scm", tags=["supplier extranet"])
 SORTABLE = ("email", "created_at", "is_active")
@@ -61,6 +62,7 @@ def list_access(
     request: HttpRequest, supplier_id: int, params: Query[ListParams]
 ) -> dict[str, Any]:
     """The logins that speak for the supplier; sort by ``email``, ``created_at``, ``is_active``."""
+    procurement.supplier(supplier_id)  # another tenant's or an unknown supplier is a 404
     page = paginate(
         queries.portal_users(supplier_id),
         params,
