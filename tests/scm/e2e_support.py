@@ -316,7 +316,7 @@ def sell_and_ship(api: Api, world: World, expected: dict[str, Any]) -> dict[str,
     )
     choice = recorded["choice"]
     assert (choice["total"], choice["estimated_delivery"], choice["rule"]) == (
-        "8.8000",
+        "8.80",
         "2031-03-05",
         "promised_date",
     )

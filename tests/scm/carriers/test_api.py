@@ -177,14 +177,14 @@ def test_choose_for_shipment(client_a, tenant_a, admin_a):
     assert chosen.status_code == 200, chosen.content
     body = chosen.json()
     assert body["choice"]["service_code"] == "parcel"
-    assert body["choice"]["total"] == "8.8000"
+    assert body["choice"]["total"] == "8.80"
     assert body["choice"]["estimated_delivery"] == "2026-03-04"
     assert body["comparison"]["chosen"]["service_code"] == "parcel"
     again = client_a.get(f"/api/v1{path}").json()
     assert (again["carrier_code"], again["rule"], again["cost_cap"]) == (
         "dhl",
         "cost_cap",
-        "10.0000",
+        "10.00",
     )
     assert client_a.get(f"/api/v1/shipments/{shipment.pk}").json()["carrier_name"] == "DHL Parcel"
     assert again["tracking_url"] == ""  # no tracking number yet

@@ -7,6 +7,9 @@ import datetime as dt
 from decimal import Decimal
 
 from ninja import Field, Schema
+from pydantic import model_validator
+
+from valuechain.platform.money import minor_units
 
 # --- carriers and services -------------------------------------------------------------------
 
@@ -244,6 +247,24 @@ class ShipmentChoiceOut(Schema):
     transit_days: int
     estimated_delivery: dt.date
     tracking_url: str = Field(..., description="The carrier's page for the tracking number")
+
+    @model_validator(mode="after")
+    def in_minor_units(self) -> ShipmentChoiceOut:
+        """Answer the stored amounts (kept at 4 places) at the currency's minor unit, as the
+        quote they were recorded from did: 8.80, not 8.8000. A cap typed with finer
+        decimals keeps them."""
+        unit = Decimal(1).scaleb(-minor_units(self.currency))
+
+        def shortened(amount: Decimal) -> Decimal:
+            exact = amount.quantize(unit)
+            return exact if exact == amount else amount
+
+        self.base_rate = shortened(self.base_rate)
+        self.surcharge = shortened(self.surcharge)
+        self.total = shortened(self.total)
+        if self.cost_cap is not None:
+            self.cost_cap = shortened(self.cost_cap)
+        return self
 
 
 class ShipmentChoiceResultOut(Schema):
